@@ -1,0 +1,37 @@
+/**
+ * The contract every tag policy fulfils. Policies follow Flux's ImagePolicy semantics
+ * (image-reflector-controller); see shared/conformance/flux-setters/NOTES.md §2.
+ */
+
+/** The `spec` of a Flux `image.toolkit.fluxcd.io/v1` ImagePolicy, as far as tag selection goes. */
+export interface ImagePolicySpec {
+  policy: {
+    semver?: { range: string };
+    alphabetical?: { order?: string };
+    numerical?: { order?: string };
+  };
+  filterTags?: { pattern?: string; extract?: string };
+}
+
+/** A compiled tag policy. */
+export interface TagPolicy {
+  /** True when the tag passes filterTags and satisfies the policy (a candidate Flux could select). */
+  accepts(tag: string): boolean;
+  /** Positive when `a` ranks above `b` under this policy, negative when below, 0 when equal. Only meaningful for accepted tags. */
+  compare(a: string, b: string): number;
+  /** Flux's selection over a full tag list: the original tag of the winner; throws PolicyError when none qualifies. */
+  select(tags: readonly string[]): string;
+  /** Human-readable summary for PR bodies and warnings, e.g. `semver ">=1.0.0 <2.0.0"`. */
+  describe(): string;
+}
+
+/** An invalid policy or a selection with no candidate; `reason` mirrors Flux's condition reasons. */
+export class PolicyError extends Error {
+  constructor(
+    message: string,
+    readonly reason: 'InvalidPolicy' | 'NoCandidate',
+  ) {
+    super(message);
+    this.name = 'PolicyError';
+  }
+}
