@@ -81,3 +81,43 @@ export interface Release {
   /** Where the release came from (source repo URL, revision), for PR bodies. */
   source?: { url?: string; revision?: string; releaseNotesUrl?: string };
 }
+
+/** What Courier wants to exist in Git, whatever the feature: the input of the one write path. */
+export type ProposalKind = 'image' | 'promotion' | 'rollout' | 'rotation';
+
+/** One commit of a proposal: whole-file edits (an `after` of null deletes the file) and a message. */
+export interface ProposedCommit {
+  message: string;
+  edits: Array<{ path: string; after: string | null }>;
+}
+
+/** The hidden, machine-readable block Courier writes into a PR body and parses back. */
+export interface ProposalMetadata {
+  version: 1;
+  kind: ProposalKind;
+  environment: string;
+  subject: string;
+  /** Images this proposal moves, for supersede decisions. */
+  images?: Array<{ repository: string; tag: string; digest?: string }>;
+  [extra: string]: unknown;
+}
+
+/** A change set dressed as a pull request: branch, texts, labels and the commits to make. */
+export interface Proposal {
+  kind: ProposalKind;
+  environment: string;
+  /** Stable slug the branch name is derived from (e.g. the image, or a group of images). */
+  subject: string;
+  branch: string;
+  /** Branch the PR targets; undefined = the repository's default branch. */
+  base?: string;
+  title: string;
+  body: string;
+  labels: string[];
+  reviewers: string[];
+  teamReviewers: string[];
+  autoMerge: boolean;
+  commits: ProposedCommit[];
+  changeSet: ChangeSet;
+  metadata: ProposalMetadata;
+}
