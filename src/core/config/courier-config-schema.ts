@@ -1,0 +1,170 @@
+/**
+ * The strict schema of `.github/courier.yml`. Every field is documented here once: the JSON Schema in
+ * `schema/` and the README's reference are generated from these `.describe()` texts.
+ */
+import picomatch from 'picomatch';
+import { z } from 'zod';
+import { tryParseImageRef } from '../image-ref.ts';
+import { DURATION_PATTERN } from './parse-duration.ts';
+
+const duration = (what: string) =>
+  z.string().regex(DURATION_PATTERN, 'must be a duration like "30s", "5m" or "1h30m" (units ms, s, m, h, d)').describe(what);
+
+/** picomatch compiles a glob it cannot understand to a regex that matches nothing. */
+function isValidGlob(glob: string): boolean {
+  return String(picomatch.makeRe(glob, { dot: true })) !== String(/$^/);
+}
+
+const glob = z
+  .string()
+  .min(1)
+  .refine((g) => !g.startsWith('/') && !g.startsWith('./') && !g.includes('\\'), {
+    message: 'must be a repo-relative POSIX glob without a leading "/" or "./" (e.g. "clusters/prod/**")',
+  })
+  .refine((g) => !g.split('/').includes('..'), { message: 'must not contain ".." segments' })
+  .refine(isValidGlob, { message: 'is not a valid glob (check brackets and braces)' })
+  .describe('A glob (picomatch syntax, dot files included) of repo-relative paths.');
+
+const imageRepository = z
+  .string()
+  .refine((r) => {
+    const ref = tryParseImageRef(r);
+    return ref !== undefined && ref.tag === undefined && ref.digest === undefined;
+  }, { message: 'must be an image repository without tag or digest, e.g. "ghcr.io/acme/app"' })
+  .describe('Image repository without tag or digest, e.g. `ghcr.io/acme/app` or `nginx` (Docker Hub names are normalised).');
+
+const order = z.enum(['asc', 'desc']).describe('Sort order; `asc` (the default) selects the highest value.');
+
+/** Mirrors Flux's ImagePolicy `spec.policy`: exactly one of semver, alphabetical, numerical. */
+export const policySchema = z
+  .strictObject({
+    semver: z
+      .strictObject({ range: z.string().min(1).describe('Semver range, Masterminds syntax (e.g. `>=1.0.0 <2.0.0`, `^1.x`).') })
+      .optional()
+      .describe('Select the highest tag in a semver range.'),
+    alphabetical: z.strictObject({ order: order.optional() }).optional().describe('Select the last tag in alphabetical order.'),
+    numerical: z.strictObject({ order: order.optional() }).optional().describe('Select the highest tag read as a number.'),
+  })
+  .refine((p) => [p.semver, p.alphabetical, p.numerical].filter((x) => x !== undefined).length === 1, {
+    message: 'set exactly one of semver, alphabetical or numerical',
+  })
+  .describe('Tag policy with Flux ImagePolicy semantics (exactly one of `semver`, `alphabetical`, `numerical`).');
+
+const filterTags = z
+  .strictObject({
+    pattern: z.string().optional().describe('Regular expression (Go RE2 syntax, as in Flux) a tag must match.'),
+    extract: z.string().optional().describe('Replacement (e.g. `$ts`) whose result the policy orders instead of the tag.'),
+  })
+  .describe('Flux `filterTags`: filter tags by pattern and extract the part the policy compares.');
+
+const environment = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[a-z0-9](?:[a-z0-9._-]{0,61}[a-z0-9])?$/, 'must be lowercase letters, digits, ".", "_" or "-" (at most 63, used in branch names)')
+      .describe('Environment name, used in branch names, labels and check names.'),
+    clusters: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Cluster names as the in-cluster reporters send them; a cluster belongs to one environment only.'),
+    paths: z.array(glob).min(1).describe('Globs of the repo files that belong to this environment.'),
+    autoMerge: z.boolean().default(false).describe('Enable GitHub auto-merge on pull requests for this environment.'),
+    gates: z
+      .strictObject({
+        soak: duration('How long every cluster must stay healthy before promotion to the next environment.').optional(),
+        approval: z.boolean().default(false).describe('Require an approving review before promotion to the next environment.'),
+      })
+      .default({ approval: false })
+      .describe('Conditions a change must meet here before it is promoted to the next environment.'),
+  })
+  .describe('One environment, in promotion order.');
+
+const image = z
+  .strictObject({
+    repository: imageRepository,
+    policy: policySchema.optional(),
+    filterTags: filterTags.optional(),
+    exclusionList: z.array(z.string()).optional().describe('Regular expressions of tags never to select (Flux ImageRepository `exclusionList`).'),
+    source: z
+      .strictObject({
+        repository: z
+          .string()
+          .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be "owner/repo"')
+          .describe('GitHub repository as `owner/repo`.'),
+      })
+      .optional()
+      .describe('GitHub repository whose published releases are releases of this image.'),
+    poll: z.boolean().default(false).describe('Poll the registry for new tags of this image (the safety net for lost notifications).'),
+  })
+  .describe('An image Courier updates, with its tag policy.');
+
+/** The whole `.github/courier.yml`. */
+export const courierConfigSchema = z
+  .strictObject({
+    _extends: z.string().optional().describe('Probot config inheritance: `repo` or `owner/repo[:path]` whose config this one extends.'),
+    environments: z.array(environment).min(1).describe('Environments in promotion order: the first receives new images.'),
+    images: z.array(image).default([]).describe('Images Courier manages, with policies that override the repository manifests.'),
+    imagePolicies: z
+      .strictObject({
+        fromRepository: z
+          .boolean()
+          .default(true)
+          .describe('Use the Flux `ImagePolicy`/`ImageRepository` manifests committed in the repository as policies.'),
+      })
+      .default({ fromRepository: true })
+      .describe('Where image policies come from besides `images`.'),
+    pullRequests: z
+      .strictObject({
+        labels: z.array(z.string().min(1)).default([]).describe('Labels added to every Courier pull request.'),
+        reviewers: z.array(z.string().min(1)).default([]).describe('Users asked to review every Courier pull request.'),
+        teamReviewers: z.array(z.string().min(1)).default([]).describe('Team slugs asked to review every Courier pull request.'),
+        groupWindow: duration('Releases arriving within this window are grouped into one pull request per environment.').default('10s'),
+        supersede: z
+          .enum(['update', 'close'])
+          .default('update')
+          .describe('What a newer release does to the open PR for the same image and environment: `update` it in place, or `close` it with a link to the new one.'),
+        templates: z
+          .string()
+          .min(1)
+          .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), { message: 'must be a repo-relative folder' })
+          .optional()
+          .describe('Repo folder whose `*.hbs` files override the built-in templates.'),
+      })
+      .default({ labels: [], reviewers: [], teamReviewers: [], groupWindow: '10s', supersede: 'update' })
+      .describe('How Courier opens pull requests.'),
+    polling: z
+      .strictObject({ interval: duration('Interval between registry polls and full resyncs.').default('5m') })
+      .default({ interval: '5m' })
+      .describe('Level-triggered safety net.'),
+  })
+  .superRefine((config, ctx) => {
+    const envs = new Map<string, number>();
+    const clusters = new Map<string, string>();
+    config.environments.forEach((env, i) => {
+      if (envs.has(env.name)) {
+        ctx.addIssue({ code: 'custom', path: ['environments', i, 'name'], message: `duplicate environment "${env.name}" (also environments[${envs.get(env.name)}])` });
+      }
+      envs.set(env.name, i);
+      env.clusters.forEach((cluster, j) => {
+        const owner = clusters.get(cluster);
+        if (owner !== undefined) {
+          ctx.addIssue({ code: 'custom', path: ['environments', i, 'clusters', j], message: `cluster "${cluster}" is already in environment "${owner}"` });
+        }
+        clusters.set(cluster, env.name);
+      });
+    });
+    const images = new Map<string, number>();
+    config.images.forEach((img, i) => {
+      const repo = tryParseImageRef(img.repository)?.repository ?? img.repository;
+      if (images.has(repo)) ctx.addIssue({ code: 'custom', path: ['images', i, 'repository'], message: `duplicate image "${repo}" (also images[${images.get(repo)}])` });
+      images.set(repo, i);
+    });
+  })
+  .describe('Courier configuration (`.github/courier.yml`).');
+
+/** A validated configuration with every default filled in. */
+export type CourierConfig = z.output<typeof courierConfigSchema>;
+/** One environment of a validated configuration. */
+export type EnvironmentConfig = CourierConfig['environments'][number];
+/** One image of a validated configuration. */
+export type ImageConfig = CourierConfig['images'][number];
