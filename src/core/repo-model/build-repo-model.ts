@@ -1,0 +1,215 @@
+/**
+ * Builds the repository model: the Flux objects committed in a GitOps repository. Files are screened
+ * by a cheap text test before any YAML parse (most files of a fleet are plain workloads), and a file
+ * that does not parse becomes a warning with file and line, never an exception.
+ */
+import { posix } from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type YAMLMap } from 'yaml';
+import type { ImagePolicySpec } from '../tag-policy.ts';
+import type { RepoFile, Warning } from '../types.ts';
+import {
+  DEFAULT_NAMESPACE,
+  type FluxHelmRelease,
+  type FluxImagePolicy,
+  type FluxImageRepository,
+  type FluxKustomization,
+  type LocatedValue,
+  type RepoModel,
+} from './flux-objects.ts';
+
+const YAML_FILE = /\.ya?ml$/i;
+const FLUX_KIND = /^[ \t]*["']?kind["']?[ \t]*:[ \t]*["']?(?:Kustomization|HelmRelease|ImagePolicy|ImageRepository)\b/m;
+const FLUX_GROUP = /\.toolkit\.fluxcd\.io\//;
+
+/** True when a file may hold a Flux object Courier models (cheap text screen, no parse). */
+export function mayHoldFluxObject(file: RepoFile): boolean {
+  return YAML_FILE.test(file.path) && FLUX_GROUP.test(file.text) && FLUX_KIND.test(file.text);
+}
+
+/** Reads every Flux Kustomization, HelmRelease, ImagePolicy and ImageRepository from the files. */
+export function buildRepoModel(files: readonly RepoFile[]): RepoModel {
+  const model: RepoModel = { paths: [], kustomizations: [], helmReleases: [], imagePolicies: [], imageRepositories: [], warnings: [] };
+  for (const file of files) {
+    model.paths.push(file.path);
+    if (mayHoldFluxObject(file)) readFile(file, model);
+  }
+  return model;
+}
+
+function readFile(file: RepoFile, model: RepoModel): void {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(file.text, { lineCounter, prettyErrors: false });
+  if (!Array.isArray(docs)) return; // an empty stream
+  for (const doc of docs) {
+    const lineAt = (node: Node | null | undefined, fallback = 1): number =>
+      node?.range ? lineCounter.linePos(node.range[0]).line : fallback;
+    if (doc.errors.length > 0) {
+      const err = doc.errors[0]!;
+      const line = err.linePos?.[0]?.line ?? lineCounter.linePos(err.pos[0]).line;
+      model.warnings.push({
+        code: 'yaml-parse-error',
+        file: file.path,
+        line,
+        message: `${file.path}:${line}: not valid YAML, this document is skipped: ${err.message.split('\n')[0]}`,
+      });
+      continue;
+    }
+    if (!isMap(doc.contents)) continue;
+    const ctx = new DocReader(file.path, doc, lineAt, model.warnings);
+    ctx.read(model);
+  }
+}
+
+/** Reads one YAML document; helpers return undefined for absent or wrongly typed fields. */
+class DocReader {
+  constructor(
+    readonly file: string,
+    readonly doc: Document,
+    readonly lineAt: (node: Node | null | undefined, fallback?: number) => number,
+    readonly warnings: Warning[],
+  ) {}
+
+  node(path: readonly string[]): Node | undefined {
+    const n = this.doc.getIn(path, true) as Node | undefined;
+    return n ?? undefined;
+  }
+
+  str(path: readonly string[]): string | undefined {
+    const n = this.node(path);
+    return isScalar(n) && (typeof n.value === 'string' || typeof n.value === 'number') ? String(n.value) : undefined;
+  }
+
+  strings(path: readonly string[]): string[] | undefined {
+    const n = this.node(path);
+    if (!isSeq(n)) return undefined;
+    return n.items.flatMap((i) => (isScalar(i) && typeof i.value === 'string' ? [i.value] : []));
+  }
+
+  ref(path: readonly string[]): { kind: string; name: string; namespace?: string } | undefined {
+    const name = this.str([...path, 'name']);
+    if (name === undefined) return undefined;
+    const namespace = this.str([...path, 'namespace']);
+    return { kind: this.str([...path, 'kind']) ?? '', name, ...(namespace === undefined ? {} : { namespace }) };
+  }
+
+  warn(code: string, message: string, node?: Node): void {
+    const line = this.lineAt(node ?? (this.doc.contents as Node));
+    this.warnings.push({ code, file: this.file, line, message: `${this.file}:${line}: ${message}` });
+  }
+
+  read(model: RepoModel): void {
+    const apiVersion = this.str(['apiVersion']) ?? '';
+    const kind = this.str(['kind']);
+    const group = apiVersion.split('/')[0];
+    const name = this.str(['metadata', 'name']);
+    if (!kind || !group?.endsWith('.toolkit.fluxcd.io')) return;
+    const known =
+      (kind === 'Kustomization' && group === 'kustomize.toolkit.fluxcd.io') ||
+      (kind === 'HelmRelease' && group === 'helm.toolkit.fluxcd.io') ||
+      ((kind === 'ImagePolicy' || kind === 'ImageRepository') && group === 'image.toolkit.fluxcd.io');
+    if (!known) return;
+    if (name === undefined) {
+      this.warn('flux-object-invalid', `${kind} without metadata.name, ignored`);
+      return;
+    }
+    const namespace = this.str(['metadata', 'namespace']);
+    const base = { file: this.file, line: this.lineAt(this.doc.contents as Node), apiVersion, name, ...(namespace === undefined ? {} : { namespace }) };
+    if (kind === 'Kustomization') model.kustomizations.push(this.kustomization(base));
+    else if (kind === 'HelmRelease') model.helmReleases.push(this.helmRelease(base));
+    else if (kind === 'ImageRepository') this.imageRepository(base, model);
+    else this.imagePolicy(base, model);
+  }
+
+  kustomization(base: Omit<FluxKustomization, 'path' | 'substitute' | 'images' | 'sourceRef'>): FluxKustomization {
+    const substitute = new Map<string, LocatedValue>();
+    const subs = this.node(['spec', 'postBuild', 'substitute']);
+    if (isMap(subs)) {
+      for (const pair of (subs as YAMLMap).items) {
+        if (!isScalar(pair.key)) continue;
+        const value = pair.value as Node | null;
+        if (isScalar(value) && (typeof value.value === 'string' || typeof value.value === 'number' || typeof value.value === 'boolean')) {
+          substitute.set(String(pair.key.value), { value: String(value.value), line: this.lineAt(value) });
+        } else {
+          this.warn('flux-object-invalid', `postBuild.substitute.${String(pair.key.value)} of Kustomization ${base.name} is not a string, ignored`, value ?? undefined);
+        }
+      }
+    }
+    const images: FluxKustomization['images'] = [];
+    const list = this.node(['spec', 'images']);
+    if (isSeq(list)) {
+      list.items.forEach((item, i) => {
+        const name = this.str(['spec', 'images', String(i), 'name']);
+        if (name === undefined || !isMap(item)) return;
+        const entry: FluxKustomization['images'][number] = { name, line: this.lineAt(item as Node) };
+        for (const key of ['newName', 'newTag', 'digest'] as const) {
+          const v = this.str(['spec', 'images', String(i), key]);
+          if (v !== undefined) entry[key] = v;
+        }
+        images.push(entry);
+      });
+    }
+    const sourceRef = this.ref(['spec', 'sourceRef']);
+    return { ...base, path: normaliseFluxPath(this.str(['spec', 'path']) ?? ''), substitute, images, ...(sourceRef ? { sourceRef } : {}) };
+  }
+
+  helmRelease(base: Omit<FluxHelmRelease, 'hasValues' | 'chart'>): FluxHelmRelease {
+    const values = this.node(['spec', 'values']);
+    const release: FluxHelmRelease = { ...base, hasValues: isMap(values) && values.items.length > 0 };
+    const chart = this.str(['spec', 'chart', 'spec', 'chart']);
+    if (chart !== undefined) {
+      const version = this.str(['spec', 'chart', 'spec', 'version']);
+      const sourceRef = this.ref(['spec', 'chart', 'spec', 'sourceRef']);
+      release.chart = { chart, ...(version === undefined ? {} : { version }), ...(sourceRef ? { sourceRef } : {}) };
+    }
+    return release;
+  }
+
+  imageRepository(base: Omit<FluxImageRepository, 'image'>, model: RepoModel): void {
+    const image = this.str(['spec', 'image']);
+    if (image === undefined) {
+      this.warn('flux-object-invalid', `ImageRepository ${base.name} has no spec.image, ignored`);
+      return;
+    }
+    const exclusionList = this.strings(['spec', 'exclusionList']);
+    model.imageRepositories.push({ ...base, image, ...(exclusionList ? { exclusionList } : {}) });
+  }
+
+  imagePolicy(base: Omit<FluxImagePolicy, 'imageRepositoryRef' | 'spec'>, model: RepoModel): void {
+    const refName = this.str(['spec', 'imageRepositoryRef', 'name']);
+    const policy: ImagePolicySpec['policy'] = {};
+    const range = this.str(['spec', 'policy', 'semver', 'range']);
+    if (range !== undefined) policy.semver = { range };
+    for (const kind of ['alphabetical', 'numerical'] as const) {
+      if (isMap(this.node(['spec', 'policy', kind]))) {
+        const order = this.str(['spec', 'policy', kind, 'order']);
+        policy[kind] = order === undefined ? {} : { order };
+      }
+    }
+    if (refName === undefined || Object.keys(policy).length !== 1) {
+      this.warn(
+        'flux-object-invalid',
+        `ImagePolicy ${base.namespace ?? DEFAULT_NAMESPACE}/${base.name} needs spec.imageRepositoryRef.name and exactly one of spec.policy.semver/alphabetical/numerical, ignored`,
+      );
+      return;
+    }
+    const spec: ImagePolicySpec = { policy };
+    const pattern = this.str(['spec', 'filterTags', 'pattern']);
+    const extract = this.str(['spec', 'filterTags', 'extract']);
+    if (pattern !== undefined || extract !== undefined) {
+      spec.filterTags = { ...(pattern === undefined ? {} : { pattern }), ...(extract === undefined ? {} : { extract }) };
+    }
+    const digestReflectionPolicy = this.str(['spec', 'digestReflectionPolicy']);
+    model.imagePolicies.push({
+      ...base,
+      imageRepositoryRef: { name: refName, namespace: this.str(['spec', 'imageRepositoryRef', 'namespace']) ?? base.namespace ?? DEFAULT_NAMESPACE },
+      spec,
+      ...(digestReflectionPolicy === undefined ? {} : { digestReflectionPolicy }),
+    });
+  }
+}
+
+/** Flux `spec.path` (`./apps/foo/`, `apps//foo`, `.`) → repo-relative POSIX folder (`apps/foo`, `''` for the root). */
+export function normaliseFluxPath(path: string): string {
+  const normal = posix.normalize(`/${path.trim()}`).replace(/\/+$/, '');
+  return normal.replace(/^\/+/, '');
+}

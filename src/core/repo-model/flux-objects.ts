@@ -1,0 +1,71 @@
+/**
+ * The Flux objects Courier reads from a GitOps repository, reduced to the fields its features use.
+ * Every object records its file and the 1-based line of its document so messages can point at it.
+ */
+import type { ImagePolicySpec } from '../tag-policy.ts';
+import type { Warning } from '../types.ts';
+
+/** Where an object was found. */
+export interface Located {
+  file: string;
+  /** 1-based line where the object's document starts. */
+  line: number;
+  apiVersion: string;
+  name: string;
+  /** As written; undefined when the manifest leaves it to the applying Kustomization. */
+  namespace?: string;
+}
+
+/** A scalar value with the line it sits on. */
+export interface LocatedValue {
+  value: string;
+  line: number;
+}
+
+/** A `kustomize.toolkit.fluxcd.io` Kustomization (any version). */
+export interface FluxKustomization extends Located {
+  /** `spec.path` as a repo-relative POSIX folder without `./` or trailing `/`; `''` is the repository root. */
+  path: string;
+  sourceRef?: { kind: string; name: string; namespace?: string };
+  /** `spec.postBuild.substitute`: variable → value and line. */
+  substitute: Map<string, LocatedValue>;
+  /** `spec.images` entries (Kustomize image overrides). */
+  images: Array<{ name: string; newName?: string; newTag?: string; digest?: string; line: number }>;
+}
+
+/** A `helm.toolkit.fluxcd.io` HelmRelease (any version). */
+export interface FluxHelmRelease extends Located {
+  chart?: { chart?: string; version?: string; sourceRef?: { kind: string; name: string; namespace?: string } };
+  /** True when `spec.values` is a non-empty map. */
+  hasValues: boolean;
+}
+
+/** An `image.toolkit.fluxcd.io` ImagePolicy. */
+export interface FluxImagePolicy extends Located {
+  /** `spec.imageRepositoryRef`, namespace defaulted to the policy's own. */
+  imageRepositoryRef: { name: string; namespace: string };
+  spec: ImagePolicySpec;
+  digestReflectionPolicy?: string;
+}
+
+/** An `image.toolkit.fluxcd.io` ImageRepository. */
+export interface FluxImageRepository extends Located {
+  /** `spec.image` as written, e.g. `ghcr.io/acme/app`. */
+  image: string;
+  exclusionList?: string[];
+}
+
+/** Everything the repository model knows about a repository, built from its files alone. */
+export interface RepoModel {
+  /** Every file path given to the model, in input order. */
+  paths: string[];
+  kustomizations: FluxKustomization[];
+  helmReleases: FluxHelmRelease[];
+  imagePolicies: FluxImagePolicy[];
+  imageRepositories: FluxImageRepository[];
+  /** Files or objects that could not be read; the rest of the repository is still modelled. */
+  warnings: Warning[];
+}
+
+/** The namespace Kubernetes gives an object whose manifest names none (a Flux Kustomization's targetNamespace may differ). */
+export const DEFAULT_NAMESPACE = 'default';
