@@ -1,0 +1,256 @@
+/**
+ * The local-repository adapter of the CLI: reads the committed tree of a checkout and writes a
+ * branch holding one commit, without touching the user's current branch, HEAD, index or working tree.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, posix } from 'node:path';
+import { simpleGit, type SimpleGit } from 'simple-git';
+import { parseBranch } from '../core/names.ts';
+import type { RepoFile, Warning } from '../core/types.ts';
+
+/** Files larger than this are skipped (and said): GitOps manifests are small, and huge files are not ours to edit. */
+export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+
+/** A git operation on a local repository failed in a way the user must fix. */
+export class LocalRepoError extends Error {
+  constructor(
+    readonly dir: string,
+    message: string,
+  ) {
+    super(`${dir}: ${message}`);
+    this.name = 'LocalRepoError';
+  }
+}
+
+/** Files Courier reads by default: YAML manifests (including `.github/courier.yml`) and Kustomize's extensionless `Kustomization`. */
+export function isYamlish(path: string): boolean {
+  return /\.ya?ml$/i.test(path) || posix.basename(path) === 'Kustomization';
+}
+
+/** What `readTree` returns: the loaded text files and every entry it skipped, with the reason. */
+export interface TreeRead {
+  files: RepoFile[];
+  skipped: Warning[];
+}
+
+interface TreeEntry {
+  mode: string;
+  type: string;
+  oid: string;
+  size: number;
+  path: string;
+}
+
+/** Parses `git ls-tree -r -z -l` output: `<mode> <type> <oid> <size>\t<path>\0`. */
+function parseLsTree(out: string): TreeEntry[] {
+  const entries: TreeEntry[] = [];
+  for (const record of out.split('\0')) {
+    if (record === '') continue;
+    const tab = record.indexOf('\t');
+    const [mode, type, oid, size] = record.slice(0, tab).split(/ +/) as [string, string, string, string];
+    entries.push({ mode, type, oid, size: size === '-' ? 0 : Number(size), path: record.slice(tab + 1) });
+  }
+  return entries;
+}
+
+/** Variables git needs from the environment; the rest (EDITOR, GIT_DIR…) stays out of our calls. */
+const PASSED_ENV = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL', 'SystemRoot'];
+
+function git(dir: string, env?: Record<string, string>): SimpleGit {
+  const g = simpleGit({ baseDir: dir });
+  if (!env) return g;
+  const base = Object.fromEntries(PASSED_ENV.flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]!]])));
+  return g.env({ ...base, ...env });
+}
+
+/** simple-git does not throw on a non-zero exit without stderr, so quiet commands are judged by their output. */
+async function resolveCommit(dir: string, rev: string): Promise<string> {
+  const oid = await git(dir)
+    .raw(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`])
+    .then((out) => out.trim())
+    .catch(() => '');
+  if (!/^[0-9a-f]{40,64}$/.test(oid)) {
+    throw new LocalRepoError(dir, `"${rev}" is not a commit: is this a git repository with at least one commit?`);
+  }
+  return oid;
+}
+
+/**
+ * Reads the files committed at `rev` (not the working tree). Lists the tree once and streams every
+ * wanted blob through ONE `git cat-file --batch` process. Skips, with a warning each: files over
+ * 5 MB, binary files (a NUL byte), symlinks (never followed) and submodules.
+ */
+export async function readTree(
+  dir: string,
+  rev = 'HEAD',
+  options: { include?: (path: string) => boolean } = {},
+): Promise<TreeRead> {
+  const include = options.include ?? isYamlish;
+  const commit = await resolveCommit(dir, rev);
+  const entries = parseLsTree(await git(dir).raw(['ls-tree', '-r', '-z', '-l', '--full-tree', commit]));
+  const skipped: Warning[] = [];
+  const wanted: TreeEntry[] = [];
+  for (const e of entries) {
+    if (!include(e.path)) continue;
+    if (e.mode === '120000') {
+      skipped.push({ code: 'symlink', file: e.path, message: `${e.path}: symbolic link, not followed` });
+    } else if (e.type === 'commit') {
+      skipped.push({ code: 'submodule', file: e.path, message: `${e.path}: submodule, not read` });
+    } else if (e.type !== 'blob') {
+      continue;
+    } else if (e.size > MAX_FILE_BYTES) {
+      skipped.push({ code: 'file-too-large', file: e.path, message: `${e.path}: ${e.size} bytes, over the 5 MB limit, skipped` });
+    } else {
+      wanted.push(e);
+    }
+  }
+  const blobs = await catFileBatch(dir, wanted.map((e) => e.oid));
+  const files: RepoFile[] = [];
+  wanted.forEach((e, i) => {
+    const blob = blobs[i]!;
+    if (blob.includes(0)) {
+      skipped.push({ code: 'binary-file', file: e.path, message: `${e.path}: binary file (contains a NUL byte), skipped` });
+    } else {
+      files.push({ path: e.path, text: blob.toString('utf8') });
+    }
+  });
+  return { files, skipped };
+}
+
+/** Reads many blobs through one `git cat-file --batch --buffer` process, in request order. */
+function catFileBatch(dir: string, oids: readonly string[]): Promise<Buffer[]> {
+  if (oids.length === 0) return Promise.resolve([]);
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', ['cat-file', '--batch', '--buffer'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new LocalRepoError(dir, `git cat-file failed: ${stderr.trim()}`));
+      try {
+        resolve(parseBatch(Buffer.concat(chunks), oids.length, dir));
+      } catch (err) {
+        reject(err);
+      }
+    });
+    child.stdin.on('error', reject);
+    child.stdin.end(`${oids.join('\n')}\n`);
+  });
+}
+
+/** Splits `<oid> <type> <size>\n<content>\n` records. */
+function parseBatch(out: Buffer, count: number, dir: string): Buffer[] {
+  const blobs: Buffer[] = [];
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    const nl = out.indexOf(10, at);
+    const header = out.toString('utf8', at, nl).split(' ');
+    if (header.length !== 3) throw new LocalRepoError(dir, `git cat-file: unexpected "${header.join(' ')}"`);
+    const size = Number(header[2]);
+    blobs.push(out.subarray(nl + 1, nl + 1 + size));
+    at = nl + 1 + size + 1;
+  }
+  return blobs;
+}
+
+/** A git identity; Courier's own is used when none is given, so no global git config is needed. */
+export interface GitIdentity {
+  name: string;
+  email: string;
+}
+
+const COURIER_IDENTITY: GitIdentity = { name: 'Courier', email: 'courier@localhost' };
+
+/** Input of commitToBranch: the branch to (re)write and the one commit it gets. */
+export interface CommitToBranchInput {
+  branch: string;
+  /** Commit-ish the new commit sits on; the current HEAD by default. */
+  parent?: string;
+  message: string;
+  /** Whole-file edits; `after: null` deletes the file. Paths are repo-relative POSIX. */
+  edits: ReadonlyArray<{ path: string; after: string | null }>;
+  author?: GitIdentity;
+  /** Author and committer date (deterministic commits in tests and re-runs). */
+  date?: Date;
+}
+
+/**
+ * Points `refs/heads/<branch>` at ONE new commit on top of `parent` holding exactly `edits`. Works on
+ * a temporary index (GIT_INDEX_FILE), so the current branch, HEAD, the index and the working tree
+ * are untouched. Replaces an existing Courier branch (`courier/…`); refuses any other existing branch
+ * and the checked-out branch. Existing files keep their mode.
+ */
+export async function commitToBranch(dir: string, input: CommitToBranchInput): Promise<{ commit: string; branch: string }> {
+  const { branch, message, edits } = input;
+  const ref = `refs/heads/${branch}`;
+  const normal = await git(dir)
+    .raw(['check-ref-format', '--normalize', ref])
+    .then((out) => out.trim())
+    .catch(() => '');
+  if (normal !== ref) throw new LocalRepoError(dir, `"${branch}" is not a valid branch name`);
+  for (const e of edits) {
+    if (!isSafePath(e.path)) throw new LocalRepoError(dir, `edit path "${e.path}" must be a repo-relative POSIX path outside .git`);
+  }
+  const parent = await resolveCommit(dir, input.parent ?? 'HEAD');
+  const existing = (await git(dir).raw(['for-each-ref', '--format=%(objectname)', ref])).trim();
+  if (existing && !parseBranch(branch)) {
+    throw new LocalRepoError(dir, `branch "${branch}" exists and is not a Courier branch (courier/<kind>/<env>/<subject>); choose another name`);
+  }
+  const head = (await git(dir).raw(['symbolic-ref', '-q', 'HEAD']).catch(() => '')).trim();
+  if (head === ref) throw new LocalRepoError(dir, `branch "${branch}" is checked out; switch to another branch first`);
+
+  const scratch = await mkdtemp(join(tmpdir(), 'courier-commit-'));
+  try {
+    const who = input.author ?? COURIER_IDENTITY;
+    const env: Record<string, string> = {
+      GIT_INDEX_FILE: join(scratch, 'index'),
+      GIT_AUTHOR_NAME: who.name,
+      GIT_AUTHOR_EMAIL: who.email,
+      GIT_COMMITTER_NAME: who.name,
+      GIT_COMMITTER_EMAIL: who.email,
+    };
+    if (input.date) env.GIT_AUTHOR_DATE = env.GIT_COMMITTER_DATE = `@${Math.floor(input.date.getTime() / 1000)} +0000`;
+    const g = git(dir, env);
+    await g.raw(['read-tree', parent]);
+
+    const removals = edits.filter((e) => e.after === null).map((e) => e.path);
+    const writes = edits.filter((e): e is { path: string; after: string } => e.after !== null);
+    if (removals.length > 0) await g.raw(['update-index', '--force-remove', '--', ...removals]);
+    if (writes.length > 0) {
+      // One hash-object call for all contents; --no-filters keeps the bytes exactly as planned.
+      const blobFiles = await Promise.all(
+        writes.map(async (w, i) => {
+          const file = join(scratch, `blob-${i}`);
+          await writeFile(file, w.after);
+          return file;
+        }),
+      );
+      const oids = (await g.raw(['hash-object', '-w', '--no-filters', '--', ...blobFiles])).trim().split('\n');
+      const modes = await existingModes(g, parent, writes.map((w) => w.path));
+      const cacheinfo = writes.flatMap((w, i) => ['--cacheinfo', `${modes.get(w.path) ?? '100644'},${oids[i]},${w.path}`]);
+      await g.raw(['update-index', '--add', ...cacheinfo]);
+    }
+    const tree = (await g.raw(['write-tree'])).trim();
+    const commit = (await g.raw(['commit-tree', tree, '-p', parent, '-m', message])).trim();
+    // Compare-and-swap: fail if the branch moved since we looked.
+    await g.raw(['update-ref', '-m', 'courier: rebuild branch', ref, commit, existing || '0'.repeat(parent.length)]);
+    return { commit, branch };
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+function isSafePath(path: string): boolean {
+  const parts = path.split('/');
+  return path.length > 0 && !path.startsWith('/') && !path.includes('\\') && !parts.some((p) => p === '' || p === '.' || p === '..') && parts[0] !== '.git';
+}
+
+/** Modes of the paths that exist in `commit` (so an executable file stays executable). */
+async function existingModes(g: SimpleGit, commit: string, paths: readonly string[]): Promise<Map<string, string>> {
+  const out = await g.raw(['ls-tree', '-z', '--full-tree', commit, '--', ...paths]);
+  return new Map(parseLsTree(out).filter((e) => e.type === 'blob').map((e) => [e.path, e.mode]));
+}
