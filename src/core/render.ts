@@ -1,0 +1,235 @@
+/**
+ * Pull-request texts from change records: a view is built from the Change[], Warning[] and the
+ * releases of a proposal, then rendered through Handlebars templates that a GitOps repository may
+ * override. The metadata block is appended by code so an edited template can never lose it.
+ */
+import Handlebars from 'handlebars';
+import { tryParseImageRef } from './image-ref.ts';
+import { formatMetadata } from './names.ts';
+import type { Change, ProposalMetadata, Release, Warning } from './types.ts';
+
+/** The templates an image proposal needs, as file names in `templates/` (or the repo's override folder). */
+export const IMAGE_TEMPLATE_NAMES = ['image-pr-title.hbs', 'image-pr-body.hbs', 'image-commit-message.hbs'] as const;
+type TemplateName = (typeof IMAGE_TEMPLATE_NAMES)[number];
+
+/** Git tooling and GitHub truncate longer subject lines. */
+export const MAX_SUBJECT_LENGTH = 72;
+const MAX_TITLE_LENGTH = 256;
+
+/** A template that is missing or does not compile; names the file and the line. */
+export class TemplateError extends Error {
+  constructor(
+    readonly template: string,
+    message: string,
+  ) {
+    super(`template ${template}: ${message}`);
+    this.name = 'TemplateError';
+  }
+}
+
+/** Compiled image-proposal templates. */
+export interface ImageTemplates {
+  title: Handlebars.TemplateDelegate;
+  body: Handlebars.TemplateDelegate;
+  commitMessage: Handlebars.TemplateDelegate;
+}
+
+/** Helpers available to every template (including overrides). */
+function createEngine(): typeof Handlebars {
+  const hb = Handlebars.create();
+  // Inline code that survives backticks in the value (CommonMark: a longer fence).
+  hb.registerHelper('code', (value: unknown) => {
+    const text = String(value ?? '');
+    const fence = text.includes('`') ? '``' : '`';
+    return new hb.SafeString(`${fence}${fence.length > 1 ? ' ' : ''}${text}${fence.length > 1 ? ' ' : ''}${fence}`);
+  });
+  // A Markdown table cell: pipes and newlines would break the row.
+  hb.registerHelper('cell', (value: unknown) => new hb.SafeString(String(value ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')));
+  hb.registerHelper('join', (list: unknown, sep: unknown) => (Array.isArray(list) ? list.join(typeof sep === 'string' ? sep : ', ') : ''));
+  hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hb.registerHelper('plural', (n: unknown, one: unknown, many: unknown) => (n === 1 ? one : many));
+  return hb;
+}
+
+/**
+ * Compiles the image templates; `read(name)` returns a template's text or undefined (callers chain
+ * the repo's `pullRequests.templates` folder before the built-in `templates/`). Throws TemplateError.
+ */
+export function loadTemplates(read: (name: string) => string | undefined): ImageTemplates {
+  const hb = createEngine();
+  const compile = (name: TemplateName): Handlebars.TemplateDelegate => {
+    const source = read(name);
+    if (source === undefined) throw new TemplateError(name, 'not found');
+    try {
+      hb.parse(source); // compile() is lazy; parse now so a broken override fails where it is loaded
+    } catch (err) {
+      throw new TemplateError(name, (err as Error).message.split('\n')[0] ?? 'syntax error');
+    }
+    // Markdown and plain text, not HTML: escaping would show `&amp;` in PRs and commits.
+    return hb.compile(source, { noEscape: true });
+  };
+  return {
+    title: compile('image-pr-title.hbs'),
+    body: compile('image-pr-body.hbs'),
+    commitMessage: compile('image-commit-message.hbs'),
+  };
+}
+
+/** One edited value as templates see it. */
+export interface ChangeView {
+  file: string;
+  line: number;
+  field: string;
+  object: string;
+  old: string;
+  new: string;
+  reason: string;
+  why?: string;
+  setter?: string;
+  cluster?: string;
+}
+
+/** One image of a proposal: where it moves, from what, to what. */
+export interface ImageView {
+  repository: string;
+  /** Last path component, e.g. `app` for `ghcr.io/acme/app`. */
+  shortName: string;
+  /** Distinct versions replaced (tags, or short digests). */
+  from: string[];
+  /** The release's tag. */
+  to: string;
+  /** The release's digest, shortened to 12 hex digits, when known. */
+  toDigest?: string;
+  release?: Release;
+  /** GitHub compare link when the release names its source repository and one version is replaced. */
+  compareUrl?: string;
+  files: Array<{ file: string; cluster?: string; changes: ChangeView[] }>;
+  clusters: string[];
+  changeCount: number;
+}
+
+/** Everything the image templates may use. */
+export interface ImageProposalView {
+  environment: string;
+  images: ImageView[];
+  /** The single image when there is exactly one, for simple titles. */
+  image?: ImageView;
+  warnings: Array<Warning & { location: string }>;
+  imageCount: number;
+  fileCount: number;
+  changeCount: number;
+  metadata: ProposalMetadata;
+}
+
+/** Input of buildImageProposalView. */
+export interface ImageProposalInput {
+  environment: string;
+  subject: string;
+  releases: readonly Release[];
+  changes: readonly Change[];
+  warnings: readonly Warning[];
+  /** The cluster a file deploys to, when known (e.g. from the environment's cluster folders). */
+  clusterOf?: (file: string) => string | undefined;
+}
+
+function shortDigest(digest: string): string {
+  return digest.replace(/^(sha256:[0-9a-f]{12})[0-9a-f]*$/, '$1');
+}
+
+/** The version part of a referenced value: `ghcr.io/a/b:1.0` → `1.0`, `1.0` → `1.0`, digests shortened. */
+export function versionOf(value: string): string {
+  if (/^sha256:/.test(value)) return shortDigest(value);
+  if (!value.includes(':') && !value.includes('@')) return value;
+  const ref = tryParseImageRef(value);
+  if (!ref || (ref.tag === undefined && ref.digest === undefined)) return value;
+  return [ref.tag, ref.digest && shortDigest(ref.digest)].filter(Boolean).join('@');
+}
+
+function compareUrl(release: Release | undefined, from: string[]): string | undefined {
+  const url = release?.source?.url?.replace(/\.git$/, '').replace(/\/+$/, '');
+  if (!url || !/^https:\/\/[^/]+\/[^/]+\/[^/]+$/.test(url) || from.length !== 1 || from[0]!.startsWith('sha256:')) return undefined;
+  return `${url}/compare/${encodeURIComponent(from[0]!)}...${encodeURIComponent(release!.tag)}`;
+}
+
+/** Groups changes by image, then file, sorted, and resolves clusters and compare links. */
+export function buildImageProposalView(input: ImageProposalInput): ImageProposalView {
+  const byImage = new Map<string, Change[]>();
+  for (const c of input.changes) byImage.set(c.image, [...(byImage.get(c.image) ?? []), c]);
+  const repositories = [...new Set([...input.releases.map((r) => r.repository), ...byImage.keys()])].sort();
+  const images: ImageView[] = repositories.flatMap((repository) => {
+    const changes = [...(byImage.get(repository) ?? [])].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+    if (changes.length === 0) return [];
+    const release = input.releases.find((r) => r.repository === repository);
+    const files = new Map<string, ChangeView[]>();
+    for (const c of changes) {
+      const cluster = input.clusterOf?.(c.file);
+      const view: ChangeView = {
+        file: c.file,
+        line: c.line,
+        field: c.field,
+        object: c.object ? [c.object.kind, [c.object.namespace, c.object.name].filter(Boolean).join('/')].filter(Boolean).join(' ') : '',
+        old: c.old,
+        new: c.new,
+        reason: c.reason,
+        ...(c.why ? { why: c.why } : {}),
+        ...(c.setter ? { setter: c.setter } : {}),
+        ...(cluster ? { cluster } : {}),
+      };
+      files.set(c.file, [...(files.get(c.file) ?? []), view]);
+    }
+    const from = [...new Set(changes.map((c) => versionOf(c.old)))].sort();
+    const to = release?.tag ?? versionOf(changes[0]!.new);
+    const url = compareUrl(release, from);
+    const clusters = [...new Set(changes.flatMap((c) => input.clusterOf?.(c.file) ?? []))].sort();
+    return [
+      {
+        repository,
+        shortName: repository.split('/').at(-1) ?? repository,
+        from,
+        to,
+        ...(release?.digest ? { toDigest: shortDigest(release.digest) } : {}),
+        ...(release ? { release } : {}),
+        ...(url ? { compareUrl: url } : {}),
+        files: [...files].map(([file, fileChanges]) => ({ file, ...(fileChanges[0]!.cluster ? { cluster: fileChanges[0]!.cluster } : {}), changes: fileChanges })),
+        clusters,
+        changeCount: changes.length,
+      },
+    ];
+  });
+  const metadata: ProposalMetadata = {
+    version: 1,
+    kind: 'image',
+    environment: input.environment,
+    subject: input.subject,
+    images: images.map((i) => ({
+      repository: i.repository,
+      tag: i.release?.tag ?? i.to,
+      ...(i.release?.digest ? { digest: i.release.digest } : {}),
+    })),
+  };
+  return {
+    environment: input.environment,
+    images,
+    ...(images.length === 1 ? { image: images[0]! } : {}),
+    warnings: input.warnings.map((w) => ({ ...w, location: w.file ? `${w.file}${w.line ? `:${w.line}` : ''}` : '' })),
+    imageCount: images.length,
+    fileCount: new Set(input.changes.map((c) => c.file)).size,
+    changeCount: input.changes.length,
+    metadata,
+  };
+}
+
+function oneLine(text: string, max: number): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length <= max ? line : `${line.slice(0, max - 1).trimEnd()}…`;
+}
+
+/** Renders title, body (with the metadata block appended) and commit message (subject ≤ 72 characters). */
+export function renderImageProposal(view: ImageProposalView, templates: ImageTemplates): { title: string; body: string; commitMessage: string } {
+  const title = oneLine(templates.title(view), MAX_TITLE_LENGTH);
+  const body = `${templates.body(view).trimEnd()}\n\n${formatMetadata(view.metadata)}\n`;
+  const [subject = '', ...rest] = templates.commitMessage(view).trim().split('\n');
+  const details = rest.join('\n').replace(/^\s*\n/, '').trimEnd();
+  const commitMessage = `${oneLine(subject, MAX_SUBJECT_LENGTH)}${details ? `\n\n${details}` : ''}\n`;
+  return { title, body, commitMessage };
+}
