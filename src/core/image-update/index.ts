@@ -1,0 +1,6 @@
+/** Image-reference scanning and byte-minimal rewriting of one file. */
+export { applySetters } from './apply-setters.ts';
+export type { SetterOptions } from './apply-setters.ts';
+export type { FileUpdate, FileUpdateContext, MarkerPolicy, PolicyResolver, VariableUse } from './model.ts';
+export { parseMarkerComment, parseSetter } from './markers.ts';
+export type { Marker, MarkerPart } from './markers.ts';
