@@ -31,7 +31,7 @@ export function parseYamlFile(text: string): YamlFile | YamlParseFailure {
   for (const doc of list) {
     const error = doc.errors[0];
     if (error) {
-      const firstLine = error.message.split('\n')[0] ?? error.message;
+      const firstLine = (error.message.split('\n')[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, '');
       return { message: firstLine, line: error.linePos?.[0].line ?? counter.linePos(error.pos[0]).line };
     }
   }
