@@ -75,7 +75,10 @@ export function applyScalarEdits(text: string, edits: readonly ScalarEdit[]): st
       const [start, end] = valueSpan(edit.node);
       let replacement = renderScalar(edit.node, edit.value, edit.inFlow);
       // An empty (null) value sits right after `key:`; the indicator needs a separating space.
-      if (start === end && start > 0 && !/\s/.test(text[start - 1] ?? '')) replacement = ` ${replacement}`;
+      if (start === end) {
+        if (start > 0 && !/\s/.test(text[start - 1] ?? '')) replacement = ` ${replacement}`;
+        if (text[end] === '#') replacement = `${replacement} `;
+      }
       return { start, end, replacement, value: edit.value };
     })
     .sort((a, b) => a.start - b.start);
