@@ -1,10 +1,10 @@
 /**
  * Go RE2 regular expressions (Flux's `filterTags.pattern`, `exclusionList`) translated to JS `RegExp`,
- * plus Go's `Regexp.Expand` template rules. See https://pkg.go.dev/regexp/syntax.
+ * See https://pkg.go.dev/regexp/syntax; Go's `Regexp.Expand` lives in `policies/go-expand.ts`.
  *
  * The translation keeps Go's meaning where JS differs: `\s` is ASCII (`[\t\n\f\r ]`), `(?P<name>…)`
  * works with any word-character name, `]` first in a class is literal, a `{` that is not a repeat is
- * literal, and constructs RE2 rejects (lookaround, backreferences, nested repetition) are rejected.
+ * literal, `.` excludes only `\n`, and constructs RE2 rejects (lookaround, backreferences, nested repetition) are rejected.
  * Known limits: inline flags only at the very start (`(?i)abc`; Node 20 has no scoped modifiers),
  * `\p{…}`, `\C` and negated POSIX classes are rejected rather than translated.
  */
@@ -99,7 +99,11 @@ class Translator {
         this.afterRepeat();
       } else if (c === '{' && REPEAT.test(p.slice(this.i))) {
         this.repeatCount();
-      } else if (c === '.' || c === '^' || c === '$' || c === '|') {
+      } else if (c === '.') {
+        // Go's `.` excludes only `\n`; JS's also excludes `\r`, U+2028 and U+2029.
+        this.out += this.flags.includes('s') ? '.' : '[^\\n]';
+        this.i++;
+      } else if (c === '^' || c === '$' || c === '|') {
         this.out += c;
         this.i++;
       } else {
@@ -199,14 +203,14 @@ class Translator {
         return inClass ? GO_SPACE : `[${GO_SPACE}]`;
       case 'S':
         return inClass ? NOT_GO_SPACE_IN_CLASS : `[^${GO_SPACE}]`;
-      case 'Q': {
+    }
+    if (!inClass) {
+      if (c === 'Q') {
         const end = p.indexOf('\\E', this.i);
         const text = p.slice(this.i, end < 0 ? p.length : end);
         this.i = end < 0 ? p.length : end + 2;
         return [...text].map((ch) => lit(ch.codePointAt(0) as number)).join('');
       }
-    }
-    if (!inClass) {
       if (c === 'b' || c === 'B') return '\\' + c;
       if (c === 'A') return `(?<!${ANY})`;
       if (c === 'z') return `(?!${ANY})`;
@@ -281,47 +285,4 @@ export function compileGoRegexp(pattern: string): GoRegexp {
     throw new GoRegexpError(pattern, (err as Error).message);
   }
   return { pattern, regex, groupNames: t.names };
-}
-
-/** Parses the name after `$` like Go's regexp `extract`: `name`/`{name}`, number when all digits without a leading zero. */
-function extractName(template: string): { name: string; num: number; rest: string } | undefined {
-  let s = template;
-  const brace = s.startsWith('{');
-  if (brace) s = s.slice(1);
-  const m = /^[\p{L}\p{Nd}_]+/u.exec(s);
-  if (!m) return undefined;
-  const name = m[0];
-  let end = name.length;
-  if (brace) {
-    if (s[end] !== '}') return undefined;
-    end++;
-  }
-  const num = /^(0|[1-9][0-9]{0,7})$/.test(name) ? Number(name) : -1;
-  return { name, num, rest: s.slice(end) };
-}
-
-/** Go's `Regexp.ExpandString`: `$1`, `${1}`, `$name`, `${name}`, `$$`; unknown groups expand to nothing. */
-export function expandGoTemplate(re: GoRegexp, template: string, match: RegExpExecArray): string {
-  let out = '';
-  let rest = template;
-  for (;;) {
-    const at = rest.indexOf('$');
-    if (at < 0) break;
-    out += rest.slice(0, at);
-    rest = rest.slice(at + 1);
-    if (rest.startsWith('$')) {
-      out += '$';
-      rest = rest.slice(1);
-      continue;
-    }
-    const ref = extractName(rest);
-    if (!ref) {
-      out += '$';
-      continue;
-    }
-    rest = ref.rest;
-    const index = ref.num >= 0 ? ref.num : re.groupNames.indexOf(ref.name);
-    if (index >= 0) out += match[index] ?? '';
-  }
-  return out + rest;
 }

@@ -21,7 +21,11 @@ export function filteredPolicy(rule: ValuePolicy, filterTags?: { pattern?: strin
     },
     select(tags) {
       if (tags.length === 0) {
-        throw new PolicyError('no tags in database: version list argument cannot be empty', 'NoCandidate');
+        // Quotes both of Flux's wordings (controller, then policy) so users can search either.
+        throw new PolicyError(
+          'the image has no tags to choose from (Flux: "no tags in database", "version list argument cannot be empty")',
+          'NoCandidate',
+        );
       }
       if (!filter) return rule.latest(tags);
       const byValue = filter.apply(tags);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileGoRegexp, expandGoTemplate, GoRegexpError } from '../../../src/core/go-regexp.ts';
+import { compileGoRegexp, GoRegexpError } from '../../../src/core/go-regexp.ts';
+import { expandGoTemplate } from '../../../src/core/policies/go-expand.ts';
 
 const matches = (pattern: string, text: string): boolean => compileGoRegexp(pattern).regex.test(text);
 
@@ -68,6 +69,8 @@ describe('compileGoRegexp: Go meaning where JS differs', () => {
     expect(matches('(?i)^rc$', 'RC')).toBe(true);
     expect(matches('(?s)^a.b$', 'a\nb')).toBe(true);
     expect(matches('^a.b$', 'a\nb')).toBe(false);
+    expect(matches('^a.b$', 'a\rb')).toBe(true);
+    expect(matches('^a.b$', 'a\u2028b')).toBe(true);
     expect(matches('\\Aab\\z', 'ab')).toBe(true);
     expect(matches('(?m)\\Ab$', 'a\nb')).toBe(false);
     expect(matches('(?m)^b$', 'a\nb')).toBe(true);
@@ -96,6 +99,8 @@ describe('compileGoRegexp: Go meaning where JS differs', () => {
     ['inverted class range', '[z-a]'],
     ['class escape as range end', '[a-\\d]'],
     ['trailing backslash', 'a\\'],
+    ['\\Q inside a class', '[\\Qa\\E]'],
+    ['\\b inside a class', '[\\b]'],
     ['ungreedy flag', '(?U)a*'],
     ['unicode classes (not translated)', '\\pL'],
     ['mid-pattern flags (not translated)', 'a(?i)b'],
