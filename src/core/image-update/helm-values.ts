@@ -1,0 +1,76 @@
+/**
+ * HelmRelease `spec.values`: mappings with `repository` + `tag` (+ `digest`, + `registry`) at any
+ * depth (`image`, `foo.image`, `images.app`…), and any string value that is a full image reference.
+ * The chart (`spec.chart.spec.version`) is never looked at.
+ */
+import { isMap, isScalar, isSeq } from 'yaml';
+import type { Document, Node, YAMLMap } from 'yaml';
+import { joinField, mapAt, scalarAt, stringAt } from '../yaml/yaml-file.ts';
+import { tryParseImageRef } from '../image-ref.ts';
+import { hasVariables } from './image-template.ts';
+import type { ImageSite } from './site.ts';
+
+/** True for a Flux HelmRelease document. */
+function isHelmRelease(root: unknown): root is YAMLMap {
+  return (
+    isMap(root) &&
+    stringAt(root, 'kind') === 'HelmRelease' &&
+    (stringAt(root, 'apiVersion') ?? '').startsWith('helm.toolkit.fluxcd.io/')
+  );
+}
+
+/** Every image site under `spec.values` of a HelmRelease document. */
+export function helmValueSites(doc: Document.Parsed): ImageSite[] {
+  const root = doc.contents;
+  if (!isHelmRelease(root)) return [];
+  const values = mapAt(mapAt(root, 'spec'), 'values');
+  const sites: ImageSite[] = [];
+  if (values) walk(values, 'spec.values', values.flow === true, sites);
+  return sites;
+}
+
+function walk(node: Node, field: string, inFlow: boolean, sites: ImageSite[]): void {
+  if (isMap(node)) {
+    const flow = inFlow || node.flow === true;
+    const split = splitSite(node, field, flow);
+    if (split) sites.push(split);
+    for (const pair of node.items) {
+      if (!isScalar(pair.key)) continue;
+      const key = String(pair.key.value);
+      // Fields the split site already covers are not also read as full references.
+      if (split && (key === 'repository' || key === 'tag' || key === 'digest' || key === 'registry')) continue;
+      if (pair.value) walk(pair.value as Node, joinField(field, key), flow, sites);
+    }
+  } else if (isSeq(node)) {
+    const flow = inFlow || node.flow === true;
+    node.items.forEach((item, index) => walk(item as Node, `${field}[${index}]`, flow, sites));
+  } else if (isScalar(node) && typeof node.value === 'string' && looksLikeImage(node.value, field)) {
+    sites.push({ reason: 'helm-values', ref: { node, field, inFlow } });
+  }
+}
+
+/**
+ * A full reference: has a tag or digest (a bare name is a repository, not something to bump). A value
+ * that is one whole variable counts only under a key named `image`.
+ */
+function looksLikeImage(value: string, field: string): boolean {
+  if (hasVariables(value)) {
+    if (/^\$\{[^}]*\}$/.test(value)) return /(^|\.)image$/.test(field);
+    return /[:@]/.test(value.replace(/\$\{[^}]*\}/g, 'x'));
+  }
+  const ref = tryParseImageRef(value);
+  return ref !== undefined && (ref.tag !== undefined || ref.digest !== undefined);
+}
+
+/** `repository` + `tag`/`digest` (optionally `registry`) in one mapping. */
+function splitSite(map: YAMLMap, field: string, inFlow: boolean): ImageSite | undefined {
+  const repository = stringAt(map, 'repository');
+  const tag = scalarAt(map, 'tag');
+  const digest = scalarAt(map, 'digest');
+  if (repository === undefined || (!tag && !digest)) return undefined;
+  const registry = stringAt(map, 'registry');
+  const site: ImageSite = { reason: 'helm-values', name: registry ? `${registry}/${repository}` : repository };
+  if (tag) site.tag = { node: tag, field: joinField(field, 'tag'), inFlow };
+  if (digest) site.digest = { node: digest, field: joinField(field, 'digest'), inFlow };
+  return site;
+}

@@ -1,0 +1,90 @@
+/**
+ * One file, one release: finds every reference to the release's repository (markers, kustomize
+ * images, HelmRelease values, workload containers, postBuild variables, Flux v1 annotations) and
+ * bumps it byte-minimally.
+ */
+import type { Change, Release, RepoFile, Warning } from '../types.ts';
+import type { ScalarEdit } from '../yaml/scalar-edit.ts';
+import { isParseFailure, isTopLevelSequence, objectRefOf, parseYamlFile } from '../yaml/yaml-file.ts';
+import { finishEdits, parseWarning, sequenceMarkerWarning } from './apply-setters.ts';
+import { containerSites } from './containers.ts';
+import { helmValueSites } from './helm-values.ts';
+import { spellings } from './image-template.ts';
+import { kustomizeImageSites } from './kustomize-images.ts';
+import { findMarkers } from './markers.ts';
+import type { FileUpdate, FileUpdateContext, VariableUse } from './model.ts';
+import { planMarkers } from './plan-markers.ts';
+import { planSite } from './plan-site.ts';
+import type { PlanState } from './plan-site.ts';
+import type { FinderContext, ImageSite } from './site.ts';
+
+/**
+ * Cheap text screen: could this file reference the release's image (or hold a marker)? No parse.
+ * Looks for the last path component of the repository (present in every spelling and in split
+ * registry/repository forms), a `$imagepolicy` marker, or a `${` postBuild variable.
+ */
+export function mightReference(text: string, release: Release): boolean {
+  if (text.includes('$imagepolicy') || text.includes('${')) return true;
+  return lastComponentPattern(release.repository).test(text);
+}
+
+const patterns = new Map<string, RegExp>();
+
+/** The repository's last path component as a whole word (`app` in `acme/app:1`, not in `apps/v1`). */
+function lastComponentPattern(repository: string): RegExp {
+  let pattern = patterns.get(repository);
+  if (!pattern) {
+    const shortest = spellings(repository).at(-1) ?? repository;
+    const last = shortest.slice(shortest.lastIndexOf('/') + 1).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    pattern = new RegExp(`(?:^|[/\\s"'[{,:])${last}(?=[:@\\s"'\\]},]|$)`, 'm');
+    patterns.set(repository, pattern);
+  }
+  return pattern;
+}
+
+/** Updates every reference to release.repository in one file, byte-minimally. */
+export function updateImageReferences(file: RepoFile, ctx: FileUpdateContext): FileUpdate {
+  const parsed = parseYamlFile(file.text);
+  if (isParseFailure(parsed)) {
+    return { text: file.text, changes: [], warnings: [parseWarning(file.path, parsed.message, parsed.line)], variables: [] };
+  }
+  const edits: ScalarEdit[] = [];
+  const changes: Change[] = [];
+  const warnings: Warning[] = [];
+  const variables: VariableUse[] = [];
+  const policy = ctx.policies.forRepository(ctx.release.repository) ?? ctx.defaultPolicy;
+  const refused = new Set<string>();
+  const finder: FinderContext = { path: file.path, lineOf: parsed.lineOf, warnings };
+  if (ctx.legacyPolicy) finder.legacyPolicy = ctx.legacyPolicy;
+
+  for (const doc of parsed.documents) {
+    const marked = findMarkers(file.text, doc);
+    if (isTopLevelSequence(doc)) {
+      if (marked.length > 0) warnings.push(sequenceMarkerWarning(file.path, parsed.lineOf(marked[0]!.node.range?.[0] ?? 0)));
+      continue;
+    }
+    const state: PlanState = {
+      file: file.path,
+      lineOf: parsed.lineOf,
+      object: objectRefOf(doc),
+      release: ctx.release,
+      policy,
+      edits,
+      changes,
+      warnings,
+      variables,
+    };
+    const claimed = planMarkers(marked, ctx, state, refused);
+    const sites: ImageSite[] = [
+      ...kustomizeImageSites(file.path, doc),
+      ...helmValueSites(doc),
+      ...containerSites(doc, finder),
+    ];
+    for (const site of sites) {
+      const nodes = [site.ref, site.tag, site.digest].filter((at) => at !== undefined);
+      if (nodes.some((at) => claimed.has(at.node.range?.[0] ?? -1))) continue;
+      planSite(site, state);
+    }
+  }
+  return finishEdits(file, edits, changes, warnings, variables);
+}

@@ -1,0 +1,56 @@
+/**
+ * Edits one Flux postBuild variable: `spec.postBuild.substitute.<variable>` of a
+ * kustomize.toolkit.fluxcd.io Kustomization, byte-minimally (the value stays a string, as Flux requires).
+ */
+import { isMap } from 'yaml';
+import type { Change, RepoFile } from '../types.ts';
+import { applyScalarEdits, ScalarEditError } from '../yaml/scalar-edit.ts';
+import { isParseFailure, mapAtPath, objectRefOf, parseYamlFile, scalarAt, scalarText, stringAt } from '../yaml/yaml-file.ts';
+
+/** Thrown when the variable cannot be found or written; the message says where and what to do. */
+export class SubstituteError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SubstituteError';
+  }
+}
+
+/**
+ * Sets `spec.postBuild.substitute.<variable>` in the Flux Kustomization named `objectName` (or the
+ * first one setting that variable when undefined). `image` fills Change.image. Throws SubstituteError
+ * when the file does not parse, the variable is absent, or the value cannot be written.
+ */
+export function updateSubstitute(
+  file: RepoFile,
+  objectName: string | undefined,
+  variable: string,
+  newValue: string,
+  image = '',
+): { text: string; change?: Change } {
+  const parsed = parseYamlFile(file.text);
+  if (isParseFailure(parsed)) throw new SubstituteError(`${file.path}:${parsed.line}: not valid YAML (${parsed.message}); fix the file first`);
+  for (const doc of parsed.documents) {
+    const root = doc.contents;
+    if (!isMap(root) || stringAt(root, 'kind') !== 'Kustomization') continue;
+    if (!(stringAt(root, 'apiVersion') ?? '').startsWith('kustomize.toolkit.fluxcd.io/')) continue;
+    const object = objectRefOf(doc);
+    if (objectName !== undefined && object?.name !== objectName) continue;
+    const substitute = mapAtPath(root, ['spec', 'postBuild', 'substitute']);
+    const node = scalarAt(substitute, variable);
+    if (!node) continue;
+    const old = scalarText(node) ?? '';
+    if (old === newValue) return { text: file.text };
+    const field = `spec.postBuild.substitute.${variable}`;
+    const line = parsed.lineOf(node.range?.[0] ?? 0);
+    try {
+      const text = applyScalarEdits(file.text, [{ node, value: newValue, inFlow: substitute?.flow === true }]);
+      const change: Change = { file: file.path, line, object, field, old, new: newValue, reason: 'postbuild-substitute', image };
+      return { text, change };
+    } catch (err) {
+      if (err instanceof ScalarEditError) throw new SubstituteError(`${file.path}:${line} ${field}: ${err.message}`);
+      throw err;
+    }
+  }
+  const which = objectName === undefined ? 'any Flux Kustomization' : `Flux Kustomization ${objectName}`;
+  throw new SubstituteError(`${file.path}: ${which} has no spec.postBuild.substitute.${variable}; add the variable there or fix the name`);
+}
