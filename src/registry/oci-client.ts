@@ -59,8 +59,8 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
   const cache: AuthCache = new Map();
   const transport = (repository: string) => new RegistryTransport(repository, options, cache);
   return {
-    listTags: (repository, opts) => listTagsWith(transport(repository), opts),
-    getManifestInfo: (repository, tag, opts) => manifestInfoWith(transport(repository), tag, opts),
+    listTags: async (repository, opts) => listTagsWith(transport(repository), opts),
+    getManifestInfo: async (repository, tag, opts) => manifestInfoWith(transport(repository), tag, opts),
   };
 }
 
