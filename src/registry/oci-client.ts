@@ -95,8 +95,9 @@ async function listTagsWith(t: RegistryTransport, opts: ListTagsOptions = {}): P
     const next = parseNextLink(res.headers.get('link'));
     if (next !== undefined) {
       url = new URL(next, url);
-    } else if (opts.pageSize !== undefined && pageTags.length >= opts.pageSize && seen.size > before) {
-      // A registry that honours `n` but sends no Link: continue after the last tag (spec's `last`).
+    } else if (opts.pageSize !== undefined && pageTags.length === opts.pageSize && seen.size > before) {
+      // A full page without Link: continue after its last tag (the spec's `last`). A longer page means
+      // the registry ignored `n` (Distribution 2.8 does) and already sent everything.
       url = new URL(first);
       url.searchParams.set('last', pageTags[pageTags.length - 1]!);
     } else {

@@ -200,9 +200,8 @@ describe('Debian docker-registry (CNCF Distribution 2.8)', () => {
       },
     });
     expect([...tags].sort()).toEqual(TAGS);
-    // Distribution 2.8 ignores `n` on tags/list and sends no Link: the client's `last` probe ends it.
-    expect(urls.length).toBeLessThanOrEqual(3);
-    expect(urls[0]).toBe(`http://${host}/v2/courier/demo/tags/list?n=2`);
+    // Distribution 2.8 ignores `n` on tags/list and sends no Link: one longer page is the whole list.
+    expect(urls).toEqual([`http://${host}/v2/courier/demo/tags/list?n=2`]);
   });
 
   itReal('reads the digest and source labels of a pushed tag', async () => {
