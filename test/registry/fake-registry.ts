@@ -19,6 +19,8 @@ export interface FakeRegistryOptions {
   tags?: Record<string, string[]>;
   /** Require a bearer token from `/token`; with credentials, `/token` demands them as Basic auth. */
   auth?: { username?: string; password?: string; tokenField?: 'token' | 'access_token' };
+  /** Page size when the client sends no `n` (registries such as GHCR and Docker Hub cap pages). */
+  defaultPageSize?: number;
   /** How `Link` targets are written; `none` paginates by `n`/`last` without Link headers. */
   links?: 'relative' | 'absolute' | 'none';
   /** Answers given, in order, to the next API requests instead of the real ones. */
@@ -94,7 +96,7 @@ export async function startFakeRegistry(options: FakeRegistryOptions = {}): Prom
       if (!all) return json(res, 404, { errors: [{ code: 'NAME_UNKNOWN', message: 'repository name not known to registry' }] });
       const sorted = [...all].sort();
       const last = url.searchParams.get('last');
-      const n = url.searchParams.has('n') ? Number(url.searchParams.get('n')) : sorted.length;
+      const n = url.searchParams.has('n') ? Number(url.searchParams.get('n')) : (options.defaultPageSize ?? sorted.length);
       const rest = last ? sorted.filter((t) => t > last) : sorted;
       const page = rest.slice(0, n);
       const headers: Record<string, string> = {};

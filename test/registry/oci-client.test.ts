@@ -25,29 +25,38 @@ const TAGS = ['1.0.0', '1.1.0', '1.2.0', '2.0.0', 'latest'];
 
 describe('listTags against a fake registry', () => {
   it('does the token handshake with credentials once and follows relative Link pages', async () => {
-    const r = await start({ tags: { 'acme/app': TAGS }, auth: { username: 'ci', password: 'pw' }, links: 'relative' });
+    const r = await start({
+      tags: { 'acme/app': TAGS },
+      auth: { username: 'ci', password: 'pw' },
+      links: 'relative',
+      defaultPageSize: 2,
+    });
     const tags = await listTags(`${r.host}/acme/app`, {
       ...fast,
-      pageSize: 2,
       credentials: { [r.host]: { username: 'ci', password: 'pw' } },
     });
     expect(tags).toEqual(TAGS);
     expect(r.requests).toEqual([
-      { method: 'GET', path: '/v2/acme/app/tags/list?n=2' },
+      { method: 'GET', path: '/v2/acme/app/tags/list' },
       {
         method: 'GET',
         path: '/token?service=fake-registry&scope=repository%3Aacme%2Fapp%3Apull',
         authorization: `Basic ${Buffer.from('ci:pw').toString('base64')}`,
       },
-      { method: 'GET', path: '/v2/acme/app/tags/list?n=2', authorization: 'Bearer tok-1' },
+      { method: 'GET', path: '/v2/acme/app/tags/list', authorization: 'Bearer tok-1' },
       { method: 'GET', path: '/v2/acme/app/tags/list?n=2&last=1.1.0', authorization: 'Bearer tok-1' },
       { method: 'GET', path: '/v2/acme/app/tags/list?n=2&last=2.0.0', authorization: 'Bearer tok-1' },
     ]);
   });
 
-  it('follows absolute Link targets and takes an anonymous access_token', async () => {
-    const r = await start({ tags: { 'team/svc': TAGS }, auth: { tokenField: 'access_token' }, links: 'absolute' });
-    expect(await listTags(`${r.host}/team/svc`, { ...fast, pageSize: 3 })).toEqual(TAGS);
+  it('follows absolute Link targets of registry-sized pages and takes an anonymous access_token', async () => {
+    const r = await start({
+      tags: { 'team/svc': TAGS },
+      auth: { tokenField: 'access_token' },
+      links: 'absolute',
+      defaultPageSize: 3,
+    });
+    expect(await listTags(`${r.host}/team/svc`, fast)).toEqual(TAGS);
     const token = r.requests.filter((q) => q.path.startsWith('/token'));
     expect(token).toEqual([{ method: 'GET', path: '/token?service=fake-registry&scope=repository%3Ateam%2Fsvc%3Apull' }]);
     expect(r.requests.at(-1)).toEqual({ method: 'GET', path: '/v2/team/svc/tags/list?n=3&last=1.2.0', authorization: 'Bearer tok-1' });
@@ -70,6 +79,17 @@ describe('listTags against a fake registry', () => {
     await client.listTags(`${r.host}/acme/app`);
     expect(r.requests.filter((q) => q.path.startsWith('/token'))).toHaveLength(1);
     expect(r.requests.filter((q) => q.path.startsWith('/v2/'))).toHaveLength(3);
+  });
+
+  it('fetches a new token once the cached one has expired', async () => {
+    const r = await start({ tags: { 'acme/app': TAGS }, auth: {} });
+    let clock = Date.parse('2026-11-21T12:00:00Z');
+    const client = createRegistryClient({ ...fast, now: () => clock });
+    await client.listTags(`${r.host}/acme/app`);
+    clock += 299_000; // the fake issues 300 s tokens; the client renews 5 s early
+    await client.listTags(`${r.host}/acme/app`);
+    expect(r.requests.filter((q) => q.path.startsWith('/token'))).toHaveLength(2);
+    expect(r.requests.at(-1)?.authorization).toBe('Bearer tok-2');
   });
 
   it('fails with RegistryAuthError on refused credentials, never showing them', async () => {
@@ -199,6 +219,20 @@ describe('listTags host handling (injected fetch)', () => {
       () => Response.json({ tags: ['1'] }, { headers: { link: '<https://evil.example.com/v2/acme/app/tags/list?last=1>; rel="next"' } }),
     ]);
     await expect(listTags('ghcr.io/acme/app', { fetch: linked.fetch, ...fast })).rejects.toThrow(RegistryProtocolError);
+  });
+
+  it('answers a Basic challenge with the host\'s credentials', async () => {
+    const { fetch, calls } = scriptedFetch([
+      () => new Response('', { status: 401, headers: { 'www-authenticate': 'Basic realm="Registry Realm"' } }),
+      () => Response.json({ tags: ['7'] }),
+    ]);
+    const tags = await listTags('registry.acme.io/a/b', {
+      fetch,
+      ...fast,
+      credentials: { 'registry.acme.io': { username: 'bot', password: 'pw' } },
+    });
+    expect(tags).toEqual(['7']);
+    expect(calls.map((c) => c.headers.authorization)).toEqual([undefined, `Basic ${Buffer.from('bot:pw').toString('base64')}`]);
   });
 
   it('explains missing credentials when the registry wants Basic auth', async () => {

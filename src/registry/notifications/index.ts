@@ -7,6 +7,7 @@ import { parse as quay } from './quay.ts';
 
 /** Provider names of `POST /api/courier/registry/<provider>`. */
 export const PROVIDERS = ['distribution', 'gitlab', 'harbor', 'quay', 'dockerhub'] as const;
+/** A provider name known to the route. */
 export type RegistryProvider = (typeof PROVIDERS)[number];
 
 /** Parser of each provider; GitLab's registry is Distribution and sends its envelope. */
