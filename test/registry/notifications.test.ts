@@ -24,12 +24,14 @@ describe('distribution', () => {
     expect(release?.repository).toBe('docker.io/acme/app');
   });
 
-  it('skips events whose repository or tag is not valid, keeping the others', () => {
+  it('skips invalid names and tags, layer media types and deletes, keeping the others', () => {
     const body = {
       events: [
         { action: 'push', target: { repository: 'Acme/App', tag: '1', mediaType: 'application/vnd.oci.image.manifest.v1+json' }, request: { host: 'r.example.com' } },
         { action: 'push', target: { repository: 'acme/app', tag: '-bad', mediaType: 'application/vnd.oci.image.manifest.v1+json' }, request: { host: 'r.example.com' } },
         { action: 'push', target: { repository: 'acme/app', tag: '2', digest: 'md5:zz' }, request: { host: 'r.example.com' } },
+        { action: 'push', target: { repository: 'acme/app', tag: '3', mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip' }, request: { host: 'r.example.com' } },
+        { action: 'delete', target: { repository: 'acme/app', tag: '4', mediaType: 'application/vnd.oci.image.manifest.v1+json' }, request: { host: 'r.example.com' } },
       ],
     };
     expect(distribution(body, {})).toEqual([{ repository: 'r.example.com/acme/app', tag: '2' }]);
