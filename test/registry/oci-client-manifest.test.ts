@@ -1,0 +1,91 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { RepositoryNotFound } from '../../src/registry/errors.ts';
+import { getManifestInfo } from '../../src/registry/oci-client.ts';
+import { type FakeRegistry, type FakeRegistryOptions, startFakeRegistry } from './fake-registry.ts';
+
+const fast = { retry: { retries: 2, minTimeout: 1, maxTimeout: 2 } };
+let registry: FakeRegistry | undefined;
+
+async function start(options: FakeRegistryOptions): Promise<FakeRegistry> {
+  registry = await startFakeRegistry(options);
+  return registry;
+}
+
+afterEach(async () => {
+  await registry?.close();
+  registry = undefined;
+});
+
+describe('getManifestInfo', () => {
+  const INDEX = 'application/vnd.oci.image.index.v1+json';
+  const MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+
+  function image(r: FakeRegistry, labels: Record<string, string>) {
+    const config = r.putBlob('acme/app', Buffer.from(JSON.stringify({ config: { Labels: labels } })));
+    return r.putManifest('acme/app', undefined, { schemaVersion: 2, mediaType: MANIFEST, config: { digest: config }, layers: [] }, MANIFEST);
+  }
+
+  it('reads digest and source labels of an index through its first real platform', async () => {
+    const r = await start({ auth: {} });
+    const attestation = image(r, {});
+    const amd64 = image(r, {
+      'org.opencontainers.image.source': 'https://github.com/acme/app',
+      'org.opencontainers.image.revision': '0123abc',
+    });
+    const index = r.putManifest(
+      'acme/app',
+      '1.2.0',
+      {
+        schemaVersion: 2,
+        mediaType: INDEX,
+        manifests: [
+          { digest: attestation, platform: { os: 'unknown', architecture: 'unknown' } },
+          { digest: amd64, platform: { os: 'linux', architecture: 'amd64' } },
+        ],
+      },
+      INDEX,
+    );
+    const info = await getManifestInfo(`${r.host}/acme/app`, '1.2.0', fast);
+    expect(info).toEqual({
+      digest: index,
+      mediaType: INDEX,
+      labels: {
+        'org.opencontainers.image.source': 'https://github.com/acme/app',
+        'org.opencontainers.image.revision': '0123abc',
+      },
+      source: { url: 'https://github.com/acme/app', revision: '0123abc' },
+    });
+    expect(r.requests.filter((q) => q.path.startsWith('/v2/')).map((q) => q.path)).toEqual([
+      '/v2/acme/app/manifests/1.2.0',
+      '/v2/acme/app/manifests/1.2.0',
+      `/v2/acme/app/manifests/${amd64}`,
+      expect.stringMatching(/^\/v2\/acme\/app\/blobs\/sha256:/),
+    ]);
+  });
+
+  it('uses one HEAD when labels are not wanted', async () => {
+    const r = await start({});
+    const digest = r.putManifest('acme/app', '1.0.0', { schemaVersion: 2, mediaType: MANIFEST, config: {}, layers: [] }, MANIFEST);
+    expect(await getManifestInfo(`${r.host}/acme/app`, '1.0.0', { ...fast, labels: false })).toEqual({ digest, mediaType: MANIFEST });
+    expect(r.requests).toEqual([{ method: 'HEAD', path: '/v2/acme/app/manifests/1.0.0' }]);
+  });
+
+  it('keeps the digest when the config cannot be read, and names a missing tag', async () => {
+    const r = await start({});
+    const digest = r.putManifest(
+      'acme/app',
+      '1.0.0',
+      { schemaVersion: 2, mediaType: MANIFEST, config: { digest: `sha256:${'0'.repeat(64)}` }, layers: [] },
+      MANIFEST,
+    );
+    const info = await getManifestInfo(`${r.host}/acme/app`, '1.0.0', fast);
+    expect(info.digest).toBe(digest);
+    expect(info.source).toBeUndefined();
+    expect(info.labelsError).toContain('BLOB_UNKNOWN');
+
+    const err = await getManifestInfo(`${r.host}/acme/app`, '9.9.9', fast).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RepositoryNotFound);
+    expect(err).toMatchObject({ tag: '9.9.9' });
+    expect((err as Error).message).toContain('MANIFEST_UNKNOWN');
+  });
+});
