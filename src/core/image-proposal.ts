@@ -1,0 +1,59 @@
+/**
+ * Dresses an image-update plan as a Proposal: branch, texts rendered from the change records,
+ * labels, reviewers and auto-merge from the config. Shared by the App and the local CLI mode.
+ */
+import type { CourierConfig } from './config/index.ts';
+import { formatBranch } from './names.ts';
+import type { ImageUpdatePlan } from './plan-image-update.ts';
+import { buildImageProposalView, renderImageProposal, type ImageTemplates } from './render.ts';
+import type { Proposal, Release } from './types.ts';
+
+/** The label every Courier pull request carries, so Courier can list its own PRs cheaply. */
+export const COURIER_LABEL = 'courier';
+
+/** Input of buildImageProposal. */
+export interface ImageProposalRequest {
+  plan: ImageUpdatePlan;
+  releases: readonly Release[];
+  config: CourierConfig;
+  templates: ImageTemplates;
+}
+
+/** The branch subject: the image for one release, the sorted set of images for a group. */
+export function imageSubject(releases: readonly Release[]): string {
+  const repositories = [...new Set(releases.map((r) => r.repository))].sort();
+  return repositories.length === 1 ? repositories[0]! : `images-${repositories.map((r) => r.split('/').at(-1)).join('-')}`;
+}
+
+/** Builds the proposal for a planned image update (its commits are empty when nothing changes). */
+export function buildImageProposal(req: ImageProposalRequest): Proposal {
+  const { plan, releases, config } = req;
+  const environment = config.environments.find((e) => e.name === plan.environment)!;
+  const subject = imageSubject(releases);
+  const clusterOf = (file: string): string | undefined => environment.clusters.find((c) => file.split('/').includes(c));
+  const view = buildImageProposalView({
+    environment: plan.environment,
+    subject,
+    releases,
+    changes: plan.changeSet.changes,
+    warnings: plan.changeSet.warnings,
+    clusterOf,
+  });
+  const text = renderImageProposal(view, req.templates);
+  const edits = plan.changeSet.edits.map((e) => ({ path: e.path, after: e.after }));
+  return {
+    kind: 'image',
+    environment: plan.environment,
+    subject,
+    branch: formatBranch({ kind: 'image', environment: plan.environment, subject }),
+    title: text.title,
+    body: text.body,
+    labels: [...new Set([COURIER_LABEL, ...config.pullRequests.labels])],
+    reviewers: config.pullRequests.reviewers,
+    teamReviewers: config.pullRequests.teamReviewers,
+    autoMerge: environment.autoMerge,
+    commits: edits.length > 0 ? [{ message: text.commitMessage, edits }] : [],
+    changeSet: plan.changeSet,
+    metadata: view.metadata,
+  };
+}

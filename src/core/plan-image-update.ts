@@ -1,0 +1,119 @@
+/**
+ * The image-update planner: given a repository's files, its config and released images, returns
+ * the byte-minimal edits for one environment and the record of every change and warning. Pure.
+ */
+import type { CourierConfig } from './config/index.ts';
+import { updateImageReferences, mightReference, type FileUpdate, type VariableUse } from './image-update/index.ts';
+import { buildPolicyResolver } from './policy-resolver.ts';
+import { defaultReleasePolicy } from './policies/default-release-policy.ts';
+import { policyFromLegacyFilter } from './policies/legacy-filter.ts';
+import { buildRepoModel, membership } from './repo-model/index.ts';
+import { applyVariableUses } from './plan-variables.ts';
+import type { Change, ChangeSet, FileEdit, Release, RepoFile, Warning } from './types.ts';
+
+/** A request the user must fix (unknown environment…); the message says what to do. */
+export class PlanError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PlanError';
+  }
+}
+
+/** Input of planImageUpdate. */
+export interface ImageUpdateInput {
+  files: readonly RepoFile[];
+  config: CourierConfig;
+  releases: readonly Release[];
+  /** Environment to change; the first one in promotion order when omitted. */
+  environment?: string;
+}
+
+/** What planImageUpdate returns. */
+export interface ImageUpdatePlan {
+  environment: string;
+  changeSet: ChangeSet;
+}
+
+/** Picks the environment to change, or throws PlanError naming the known ones. */
+export function resolveEnvironment(config: CourierConfig, name: string | undefined): string {
+  if (name === undefined) return config.environments[0]!.name;
+  if (config.environments.some((e) => e.name === name)) return name;
+  const known = config.environments.map((e) => e.name).join(', ');
+  throw new PlanError(`unknown environment "${name}": the config declares ${known}. Pass one of those to --env, or add "${name}" to environments in .github/courier.yml.`);
+}
+
+/** Plans the edits that bring every reference of the released images in one environment up to date. */
+export function planImageUpdate(input: ImageUpdateInput): ImageUpdatePlan {
+  const environment = resolveEnvironment(input.config, input.environment);
+  const model = buildRepoModel(input.files);
+  const warnings: Warning[] = [...model.warnings];
+  const policies = buildPolicyResolver(model, input.config, warnings);
+  const texts = new Map(input.files.map((f) => [f.path, f.text]));
+  const changes: Change[] = [];
+
+  for (const release of input.releases) {
+    const ctx = { release, policies, defaultPolicy: defaultReleasePolicy(), legacyPolicy: policyFromLegacyFilter };
+    const variables: VariableUse[] = [];
+    for (const file of input.files) {
+      const text = texts.get(file.path)!;
+      if (!mightReference(text, release)) continue;
+      const where = membership(file.path, model, input.config);
+      const inEnvironment = where.env === environment;
+      if (!inEnvironment && !where.sharedBy?.includes(environment)) continue;
+      const update = updateImageReferences({ path: file.path, text }, ctx);
+      variables.push(...update.variables);
+      if (inEnvironment) {
+        accept(update, file.path);
+      } else {
+        warnings.push(...update.warnings);
+        if (update.changes.length > 0) warnings.push(sharedFileWarning(file.path, update, where.sharedBy!));
+      }
+    }
+    const resolved = applyVariableUses({ variables, release, environment, model, config: input.config, texts, policies });
+    changes.push(...resolved.changes);
+    warnings.push(...resolved.warnings);
+  }
+
+  function accept(update: FileUpdate, path: string): void {
+    texts.set(path, update.text);
+    changes.push(...update.changes);
+    warnings.push(...update.warnings);
+  }
+
+  return { environment, changeSet: { edits: editsOf(input.files, texts), changes: sortChanges(changes), warnings: dedupe(warnings) } };
+}
+
+function sharedFileWarning(path: string, update: FileUpdate, sharedBy: readonly string[]): Warning {
+  const first = update.changes[0]!;
+  return {
+    code: 'shared-file',
+    file: path,
+    line: first.line,
+    field: first.field,
+    message: `${path} is deployed by environments ${sharedBy.join(', ')}, so bumping it here would change all of them at once; Courier left it alone. Move the tag into per-environment overlays or cluster postBuild variables, or use a staged rollout.`,
+  };
+}
+
+function editsOf(files: readonly RepoFile[], texts: ReadonlyMap<string, string>): FileEdit[] {
+  const edits: FileEdit[] = [];
+  for (const file of files) {
+    const after = texts.get(file.path)!;
+    if (after !== file.text) edits.push({ path: file.path, before: file.text, after });
+  }
+  return edits.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+function sortChanges(changes: Change[]): Change[] {
+  return changes.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+}
+
+/** The model and the rewriters may both report one broken file; say it once. */
+function dedupe(warnings: readonly Warning[]): Warning[] {
+  const seen = new Set<string>();
+  return warnings.filter((w) => {
+    const key = `${w.code}\0${w.file ?? ''}\0${w.line ?? ''}\0${w.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
