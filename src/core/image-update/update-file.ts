@@ -57,8 +57,9 @@ export function updateImageReferences(file: RepoFile, ctx: FileUpdateContext): F
   const finder: FinderContext = { path: file.path, lineOf: parsed.lineOf, warnings };
   if (ctx.legacyPolicy) finder.legacyPolicy = ctx.legacyPolicy;
 
+  const mayHoldMarkers = file.text.includes('$imagepolicy') || file.text.includes('io.k8s.cli.setters');
   for (const doc of parsed.documents) {
-    const marked = findMarkers(file.text, doc);
+    const marked = mayHoldMarkers ? findMarkers(file.text, doc) : [];
     if (isTopLevelSequence(doc)) {
       if (marked.length > 0) warnings.push(sequenceMarkerWarning(file.path, parsed.lineOf(marked[0]!.node.range?.[0] ?? 0)));
       continue;
