@@ -18,6 +18,8 @@ import { planSite } from './plan-site.ts';
 import type { PlanState } from './plan-site.ts';
 import type { FinderContext, ImageSite } from './site.ts';
 
+export type { FileUpdate, FileUpdateContext, MarkerPolicy, PolicyResolver, VariableUse } from './model.ts';
+
 /**
  * Cheap text screen: could this file reference the release's image (or hold a marker)? No parse.
  * Looks for the last path component of the repository (present in every spelling and in split
