@@ -133,7 +133,7 @@ interface ErrorShape {
   headers?: Record<string, string | undefined>;
 }
 
-const CONFLICT_MESSAGE = /already exists|expected branch to point to|is not up to date|reference update failed|stale/i;
+const CONFLICT_MESSAGE = /already[ _]exists|expected branch to point to|is not up to date|reference update failed|stale/i;
 
 /** Maps an Octokit error (RequestError or GraphqlResponseError) to Courier's typed errors. */
 export function toGitHubError(error: unknown, where: { repo: string; attempted: string }): GitHubError {
