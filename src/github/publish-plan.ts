@@ -22,7 +22,7 @@ export interface PublishPlan {
   branch: 'create' | 'rebuild' | 'keep';
   commits: PlannedCommit[];
   createPr: boolean;
-  updatePr: { title?: string; body?: string } | null;
+  updatePr: { title?: string; body?: string; baseRefName?: string } | null;
   addLabels: string[];
   enableAutoMerge: boolean;
   /** Paths whose base content differs from the `before` the proposal was planned from. */
@@ -109,9 +109,10 @@ export function planPublish(proposal: Proposal, state: PublishState, body: strin
   const matches = branchMatches(state, commits);
   const branch = matches ? 'keep' : state.branch ? 'rebuild' : 'create';
   const pr = state.pr;
-  const updatePr: { title?: string; body?: string } = {};
+  const updatePr: { title?: string; body?: string; baseRefName?: string } = {};
   if (pr && pr.title !== proposal.title) updatePr.title = proposal.title;
   if (pr && pr.body !== body) updatePr.body = body;
+  if (pr && pr.baseRefName !== state.baseBranch) updatePr.baseRefName = state.baseBranch;
   const have = new Set(pr?.labels ?? []);
   // Labels and auto-merge are applied when Courier (re)writes the PR, not on every run: a human who
   // removed a label or disabled auto-merge on an unchanged PR is not overruled by the next resync.

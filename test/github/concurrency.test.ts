@@ -63,3 +63,29 @@ describe('concurrent publishers', () => {
     expect(gh.prs).toHaveLength(1);
   });
 });
+
+describe('multi-commit proposals', () => {
+  it('chains commits with expectedHeadOid = previous commit, then re-runs as unchanged', async () => {
+    const gh = new FakeGitHub({ 'a.yaml': 'a: 1\n', 'b.yaml': 'b: 1\n' });
+    gh.serve();
+    const client = makeClient();
+    const proposal = makeProposal('1.2.4', {
+      commits: [
+        { message: 'step 1: add recipient', edits: [{ path: 'a.yaml', after: 'a: 2\n' }, { path: 'b.yaml', after: 'b: 2\n' }] },
+        { message: 'step 2: drop old key', edits: [{ path: 'a.yaml', after: 'a: 3\n' }, { path: 'old.yaml', after: null }, { path: 'b.yaml', after: 'b: 2\n' }] },
+      ],
+      changeSet: { edits: [{ path: 'a.yaml', before: 'a: 1\n', after: 'a: 3\n' }, { path: 'b.yaml', before: 'b: 1\n', after: 'b: 2\n' }], changes: [], warnings: [] },
+    });
+    const first = await publishProposal(client, REPO, proposal, { retry: { minTimeout: 1, maxTimeout: 5 } });
+    expect(first.action).toBe('created');
+    const head = gh.commits.get(gh.refs.get(proposal.branch)!)!;
+    const parent = gh.commits.get(head.parent!)!;
+    expect([parent.message, head.message]).toEqual(['step 1: add recipient', 'step 2: drop old key']);
+    expect(parent.parent).toBe(gh.refs.get('main'));
+    expect(head.changed).toBe(1);
+    expect(gh.blobOn(proposal.branch, 'a.yaml')).toBe(gitBlobOid('a: 3\n'));
+    const again = await publishProposal(client, REPO, proposal, { retry: { minTimeout: 1, maxTimeout: 5 } });
+    expect(again).toMatchObject({ action: 'unchanged', number: first.number });
+    expect(again.requests).toEqual({ total: 1, mutating: 0 });
+  });
+});

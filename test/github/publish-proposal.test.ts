@@ -314,4 +314,22 @@ describe('publishProposal', () => {
       fileChanges: { additions: [], deletions: [{ path: FILE }] },
     });
   });
+
+  it('a reviewer login that does not resolve becomes a warning and is left out of requestReviews', async () => {
+    const seen: GraphQLBody[] = [];
+    const proposal = makeProposal('1.2.4', { reviewers: ['alice', 'ghost'], labels: [] });
+    nock(API)
+      .post('/graphql', (b: GraphQLBody) => b.query.includes('CourierPublishState'))
+      .reply(200, () => {
+        const s = stateData({ labels: {}, extra: { u0: { id: 'U_alice' }, u1: null } });
+        return { ...s, errors: [{ type: 'NOT_FOUND', path: ['u1'], message: "Could not resolve to a User with the login of 'ghost'." }] };
+      });
+    mockGraphQL('CourierPublish', seen, () => ({
+      data: { branch: { ref: { id: REF_ID } }, commit0: { commit: { oid: NEW_HEAD, url: 'u' } }, pr: { pullRequest: { id: PR_ID, number: 42, url: 'u42' } } },
+    }));
+    mockGraphQL('CourierDecorate', seen, () => ({ data: { reviews: { clientMutationId: null } } }));
+    const result = await publishProposal(makeClient(), REPO, proposal, fast);
+    expect(result.warnings).toEqual([{ code: 'reviewer-not-found', message: 'reviewer ghost does not exist or is not visible to Courier' }]);
+    expect(seen[1]!.variables).toEqual({ reviews: { pullRequestId: PR_ID, userIds: ['U_alice'], teamIds: [], union: true } });
+  });
 });
