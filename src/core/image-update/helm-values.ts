@@ -29,6 +29,8 @@ export function helmValueSites(doc: Document.Parsed): ImageSite[] {
   return sites;
 }
 
+const SPLIT_KEYS = new Set(['repository', 'image', 'name', 'tag', 'digest', 'registry']);
+
 function walk(node: Node, field: string, inFlow: boolean, sites: ImageSite[]): void {
   if (isMap(node)) {
     const flow = inFlow || node.flow === true;
@@ -38,7 +40,7 @@ function walk(node: Node, field: string, inFlow: boolean, sites: ImageSite[]): v
       if (!isScalar(pair.key)) continue;
       const key = String(pair.key.value);
       // Fields the split site already covers are not also read as full references.
-      if (split && (key === 'repository' || key === 'tag' || key === 'digest' || key === 'registry')) continue;
+      if (split && SPLIT_KEYS.has(key)) continue;
       if (pair.value) walk(pair.value as Node, joinField(field, key), flow, sites);
     }
   } else if (isSeq(node)) {
@@ -62,9 +64,25 @@ function looksLikeImage(value: string, field: string): boolean {
   return ref !== undefined && (ref.tag !== undefined || ref.digest !== undefined);
 }
 
-/** `repository` + `tag`/`digest` (optionally `registry`) in one mapping. */
+/** Keys that may name the image next to a `tag`, in order of preference. */
+const NAME_KEYS = ['repository', 'image', 'name'] as const;
+
+/** The key naming the image in a split mapping: `repository`, else an `image`/`name` holding a bare name. */
+function nameKeyOf(map: YAMLMap): string | undefined {
+  for (const key of NAME_KEYS) {
+    const value = stringAt(map, key);
+    if (value === undefined) continue;
+    if (key === 'repository') return key;
+    const ref = tryParseImageRef(value);
+    if (ref && ref.tag === undefined && ref.digest === undefined) return key;
+  }
+  return undefined;
+}
+
+/** `repository` (or a bare `image`/`name`) + `tag`/`digest` (optionally `registry`) in one mapping. */
 function splitSite(map: YAMLMap, field: string, inFlow: boolean): ImageSite | undefined {
-  const repository = stringAt(map, 'repository');
+  const nameKey = nameKeyOf(map);
+  const repository = nameKey ? stringAt(map, nameKey) : undefined;
   const tag = scalarAt(map, 'tag');
   const digest = scalarAt(map, 'digest');
   if (repository === undefined || (!tag && !digest)) return undefined;

@@ -47,12 +47,15 @@ function planRefSite(site: ImageSite, at: ScalarAt, state: PlanState): void {
     recordVariable(state, at, template.variables[0]!.variable, '', 'image', value);
     return;
   }
-  if (!nameDenotes(template.name, state.release.repository)) return;
+  const opaque = isOpaqueName(template.name);
+  if (!opaque && !nameDenotes(template.name, state.release.repository)) return;
   const partVariables = template.variables.filter((v) => v.role !== 'name');
   if (partVariables.length > 0) {
-    for (const v of partVariables) recordVariable(state, at, v.variable, state.release.repository, v.role as 'tag' | 'digest', value);
+    const repository = opaque ? '' : state.release.repository;
+    for (const v of partVariables) recordVariable(state, at, v.variable, repository, v.role as 'tag' | 'digest', value);
     return;
   }
+  if (opaque) return;
   if (!template.tag && !template.digest) return; // implicit `latest`: nothing pinned, nothing to bump
   const decision = decide(site, at, template.tag?.text, template.digest ? 'pinned' : 'none', state);
   if (!decision) return;
@@ -60,6 +63,11 @@ function planRefSite(site: ImageSite, at: ScalarAt, state: PlanState): void {
   const digest = decision.digest ?? template.digest?.text;
   const next = `${template.name}${tag !== undefined ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`;
   addEdit(state, site, at, value, next, decision.why);
+}
+
+/** A name made only of variables (`${IMAGE}`, `${REG}/${NAME}`) could be any repository. */
+function isOpaqueName(name: string): boolean {
+  return hasVariables(name) && !/[A-Za-z0-9]/.test(name.replace(/\$\{[^}]*\}/g, ''));
 }
 
 function planSplitSite(site: ImageSite, state: PlanState): void {

@@ -18,6 +18,8 @@ import { planSite } from './plan-site.ts';
 import type { PlanState } from './plan-site.ts';
 import type { FinderContext, ImageSite } from './site.ts';
 
+export type { FileUpdate, FileUpdateContext, MarkerPolicy, PolicyResolver, VariableUse } from './model.ts';
+
 /**
  * Cheap text screen: could this file reference the release's image (or hold a marker)? No parse.
  * Looks for the last path component of the repository (present in every spelling and in split
@@ -57,8 +59,9 @@ export function updateImageReferences(file: RepoFile, ctx: FileUpdateContext): F
   const finder: FinderContext = { path: file.path, lineOf: parsed.lineOf, warnings };
   if (ctx.legacyPolicy) finder.legacyPolicy = ctx.legacyPolicy;
 
+  const mayHoldMarkers = file.text.includes('$imagepolicy') || file.text.includes('io.k8s.cli.setters');
   for (const doc of parsed.documents) {
-    const marked = findMarkers(file.text, doc);
+    const marked = mayHoldMarkers ? findMarkers(file.text, doc) : [];
     if (isTopLevelSequence(doc)) {
       if (marked.length > 0) warnings.push(sequenceMarkerWarning(file.path, parsed.lineOf(marked[0]!.node.range?.[0] ?? 0)));
       continue;

@@ -11,7 +11,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { applySetters } from '../../../src/core/image-update/index.ts';
+import { applySetters, updateImageReferences } from '../../../src/core/image-update/index.ts';
+import { semverPolicy } from './test-policies.ts';
 import type { Change } from '../../../src/core/types.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -34,6 +35,8 @@ interface Case {
   markerPlaceholder?: { text: string; replacement: string; applyToFiles: string[] } | null;
   policies?: Array<{ namespace: string; name: string; latestRef: LatestRef }>;
   setterValues?: Record<string, string>;
+  imageName?: string;
+  newImage?: string;
   expectedChanges?: Record<string, Array<{ object: Record<string, string>; changes: Array<{ oldValue: string; newValue: string; setter: string }> }>>;
 }
 
@@ -135,4 +138,52 @@ describe('flux-setters conformance', () => {
       }
     });
   }
+});
+
+/**
+ * The historical marker-less cases are not run by Flux any more; they are valid pairs for Courier's
+ * unmarked "bump every reference" path, except where upstream re-indented sequences (old kyaml), which
+ * Courier deliberately does not do: there the minimal edit is the expected output.
+ */
+describe('historical marker-less cases, as minimal edits', () => {
+  const historical = cases.filter((c) => c.status === 'historical-unused');
+
+  function run(c: Case): { input: Map<string, string>; output: Map<string, string> } {
+    const [name, tag] = c.newImage!.split(':') as [string, string];
+    const release = { repository: `docker.io/library/${name}`, tag };
+    const input = readTree(path.join(root, c.input!));
+    const output = new Map<string, string>();
+    for (const [file, text] of input) {
+      const result = updateImageReferences(
+        { path: file, text },
+        { release, defaultPolicy: semverPolicy(), policies: { marker: () => undefined, forRepository: () => undefined } },
+      );
+      expect(result.warnings).toEqual([]);
+      output.set(file, result.text);
+    }
+    return { input, output };
+  }
+
+  it('covers the three historical cases', () => {
+    expect(historical.map((c) => c.id).sort()).toEqual(['historical-leave-different-image', 'historical-replace-commented', 'historical-replace-everywhere']);
+  });
+
+  it('historical-replace-everywhere: byte-identical to upstream expected', () => {
+    const c = historical.find((h) => h.id === 'historical-replace-everywhere')!;
+    const { output } = run(c);
+    expect(output).toEqual(readTree(path.join(root, c.expected!)));
+  });
+
+  it('historical-replace-commented: only the tag changes (upstream also re-indented; Courier keeps bytes)', () => {
+    const c = historical.find((h) => h.id === 'historical-replace-commented')!;
+    const { input, output } = run(c);
+    for (const [file, text] of input) expect(output.get(file)).toBe(text.replace('used:v1.0.0', 'used:v1.1.0'));
+    expect([...output.values()].join()).toContain('used:v1.1.0 # the comment must stay!');
+  });
+
+  it('historical-leave-different-image: nothing written (upstream re-indented; Courier keeps bytes)', () => {
+    const c = historical.find((h) => h.id === 'historical-leave-different-image')!;
+    const { input, output } = run(c);
+    expect(output).toEqual(input);
+  });
 });

@@ -129,6 +129,23 @@ describe('updateImageReferences: kustomize and HelmRelease', () => {
   });
 });
 
+describe('updateImageReferences: naming variants', () => {
+  const helm = (values: string): string =>
+    `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: app\nspec:\n  values:\n${values}`;
+  it('reads a bare image or name next to a tag in HelmRelease values', () => {
+    const text = helm('    a: {image: ghcr.io/acme/app, tag: 1.0.0}\n    b: {name: ghcr.io/acme/app, tag: 1.0.0}\n    c: {name: web, tag: 1.0.0}\n');
+    const result = updateImageReferences({ path: 'r.yaml', text }, ctx({ repository: 'ghcr.io/acme/app', tag: '1.1.0' }));
+    expect(result.text).toBe(helm('    a: {image: ghcr.io/acme/app, tag: 1.1.0}\n    b: {name: ghcr.io/acme/app, tag: 1.1.0}\n    c: {name: web, tag: 1.0.0}\n'));
+    expect(result.changes.map((c) => c.field)).toEqual(['spec.values.a.tag', 'spec.values.b.tag']);
+  });
+  it('does not claim a tag variable for this release when the name is only variables', () => {
+    const text = deployment('${IMAGE_NAME}:${IMAGE_TAG}');
+    const result = updateImageReferences({ path: 'd.yaml', text }, ctx({ repository: 'ghcr.io/acme/app', tag: '1.1.0' }));
+    expect(result.text).toBe(text);
+    expect(result.variables.map((v) => [v.variable, v.role, v.repository])).toEqual([['IMAGE_TAG', 'tag', '']]);
+  });
+});
+
 describe('updateImageReferences: markers', () => {
   const resolver = (major?: number): FileUpdateContext['policies'] => ({
     marker: (ns, name) => (ns === 'flux-system' && name === 'app' ? { imageName: 'ghcr.io/acme/app', policy: semverPolicy(major) } : undefined),

@@ -1,0 +1,185 @@
+/**
+ * The one door to the GitHub API: a two-method interface that Probot's Octokit satisfies, an adapter
+ * that turns HTTP statuses and GraphQL error types into typed errors, and request counting (total and
+ * mutating, by route) for metrics and the benchmark.
+ */
+import {
+  Conflict,
+  Forbidden,
+  GitHubError,
+  GitHubUnavailable,
+  NotFound,
+  RateLimited,
+  ValidationFailed,
+  type GitHubErrorInit,
+  type GraphQLErrorDetail,
+} from './errors.ts';
+
+/** Response of a REST call. */
+export interface RestResponse<T = unknown> {
+  data: T;
+  status: number;
+  headers: Record<string, string | number | undefined>;
+}
+
+/** What Courier needs from GitHub: GraphQL documents and REST routes, failing with typed errors. */
+export interface GitHubClient {
+  graphql<T = unknown>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  request<T = unknown>(route: string, params?: Record<string, unknown>): Promise<RestResponse<T>>;
+}
+
+/** The subset of an Octokit instance (`@octokit/core`, `ProbotOctokit`) the adapter uses. */
+export interface OctokitLike {
+  graphql(query: string, parameters?: Record<string, unknown>): Promise<unknown>;
+  request(route: string, parameters?: Record<string, unknown>): Promise<{ data: unknown; status: number; headers: object }>;
+}
+
+/** Requests made, total and mutating, by route (`GET /repos/{owner}/{repo}`, `POST /graphql CourierRead`). */
+export interface RequestCounts {
+  total: number;
+  mutating: number;
+  byRoute: Record<string, { total: number; mutating: number }>;
+}
+
+/** A fresh, zeroed counter. */
+export function emptyCounts(): RequestCounts {
+  return { total: 0, mutating: 0, byRoute: {} };
+}
+
+/** Route label and mutating flag of a GraphQL document: `POST /graphql <OperationName>`. */
+export function describeGraphQL(query: string): { route: string; mutating: boolean } {
+  const m = /^\s*(query|mutation)\b\s*([A-Za-z_][A-Za-z0-9_]*)?/.exec(query);
+  const kind = m?.[1] ?? 'query';
+  return { route: `POST /graphql ${m?.[2] ?? kind}`, mutating: kind === 'mutation' };
+}
+
+/** Route label and mutating flag of a REST route string such as `POST /repos/{owner}/{repo}/labels`. */
+export function describeRoute(route: string): { route: string; mutating: boolean } {
+  const method = /^([A-Z]+)\s/.exec(route)?.[1] ?? 'GET';
+  return { route, mutating: method !== 'GET' && method !== 'HEAD' };
+}
+
+function count(counts: RequestCounts, route: string, mutating: boolean): void {
+  counts.total += 1;
+  const entry = (counts.byRoute[route] ??= { total: 0, mutating: 0 });
+  entry.total += 1;
+  if (mutating) {
+    counts.mutating += 1;
+    entry.mutating += 1;
+  }
+}
+
+/**
+ * Wraps a client so every call is also counted into `counts` (and passed to `onRequest`, e.g. a
+ * prom-client counter). Counted before the call is made: a failed request still spent budget.
+ */
+export function countingClient(
+  inner: GitHubClient,
+  counts: RequestCounts = emptyCounts(),
+  onRequest?: (route: string, mutating: boolean) => void,
+): { client: GitHubClient; counts: RequestCounts } {
+  const client: GitHubClient = {
+    graphql(query, variables) {
+      const d = describeGraphQL(query);
+      count(counts, d.route, d.mutating);
+      onRequest?.(d.route, d.mutating);
+      return inner.graphql(query, variables);
+    },
+    request(route, params) {
+      const d = describeRoute(route);
+      count(counts, d.route, d.mutating);
+      onRequest?.(d.route, d.mutating);
+      return inner.request(route, params);
+    },
+  };
+  return { client, counts };
+}
+
+/** Adapts an Octokit instance: same calls, typed errors instead of status codes. */
+export function fromOctokit(octokit: OctokitLike): GitHubClient {
+  return {
+    async graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+      const attempted = describeGraphQL(query).route;
+      const repo = repoOf(variables.owner, variables.name ?? variables.repo);
+      try {
+        return (await octokit.graphql(query, variables)) as T;
+      } catch (error) {
+        throw toGitHubError(error, { repo, attempted });
+      }
+    },
+    async request<T>(route: string, params: Record<string, unknown> = {}): Promise<RestResponse<T>> {
+      const repo = repoOf(params.owner, params.repo);
+      try {
+        const res = await octokit.request(route, params);
+        return { data: res.data as T, status: res.status, headers: res.headers as RestResponse['headers'] };
+      } catch (error) {
+        throw toGitHubError(error, { repo, attempted: route });
+      }
+    },
+  };
+}
+
+function repoOf(owner: unknown, name: unknown): string {
+  return typeof owner === 'string' && typeof name === 'string' ? `${owner}/${name}` : '';
+}
+
+interface ErrorShape {
+  name?: string;
+  message?: string;
+  status?: number;
+  errors?: GraphQLErrorDetail[];
+  data?: unknown;
+  response?: { headers?: Record<string, string | undefined>; data?: { message?: string; errors?: unknown } };
+  headers?: Record<string, string | undefined>;
+}
+
+const CONFLICT_MESSAGE = /already[ _]exists|expected branch to point to|is not up to date|reference update failed|stale/i;
+
+/** Maps an Octokit error (RequestError or GraphqlResponseError) to Courier's typed errors. */
+export function toGitHubError(error: unknown, where: { repo: string; attempted: string }): GitHubError {
+  if (error instanceof GitHubError) return error;
+  const e = (error ?? {}) as ErrorShape;
+  if (e.name === 'GraphqlResponseError' || (Array.isArray(e.errors) && e.status === undefined)) {
+    return fromGraphQLErrors(e.errors ?? [], { ...where, data: e.data, cause: error });
+  }
+  const status = e.status;
+  const headers = e.response?.headers ?? e.headers ?? {};
+  const message = e.response?.data?.message ?? e.message ?? 'request failed';
+  const init: GitHubErrorInit = { ...where, status, cause: error };
+  if (status === 404) return new NotFound(message, init);
+  if (status === 409) return new Conflict(message, init);
+  if (status === 422) {
+    const detail = JSON.stringify(e.response?.data?.errors ?? '');
+    return CONFLICT_MESSAGE.test(`${message} ${detail}`) ? new Conflict(message, init) : new ValidationFailed(message, init);
+  }
+  if (status === 429 || (status === 403 && (headers['x-ratelimit-remaining'] === '0' || headers['retry-after'] !== undefined || /rate limit/i.test(message)))) {
+    return new RateLimited(message, { ...init, resetAt: resetOf(headers) });
+  }
+  if (status === 401 || status === 403) return new Forbidden(message, init);
+  return new GitHubUnavailable(message, init);
+}
+
+function resetOf(headers: Record<string, string | undefined>): Date | null {
+  const retryAfter = Number(headers['retry-after']);
+  if (Number.isFinite(retryAfter) && headers['retry-after'] !== undefined) return new Date(Date.now() + retryAfter * 1000);
+  const reset = Number(headers['x-ratelimit-reset']);
+  return Number.isFinite(reset) && headers['x-ratelimit-reset'] !== undefined ? new Date(reset * 1000) : null;
+}
+
+/** Classifies a GraphQL `errors` array; a conflict anywhere in the document wins, so it is retried. */
+export function fromGraphQLErrors(
+  errors: GraphQLErrorDetail[],
+  init: { repo: string; attempted: string; data?: unknown; cause?: unknown },
+): GitHubError {
+  const full: GitHubErrorInit = { ...init, errors };
+  const message = errors.map((x) => x.message).join('; ') || 'GraphQL error';
+  const types = new Set(errors.map((x) => x.type ?? ''));
+  if (errors.some((x) => x.type === 'STALE_DATA' || CONFLICT_MESSAGE.test(x.message))) return new Conflict(message, full);
+  if (types.has('RATE_LIMITED')) return new RateLimited(message, { ...full, resetAt: null });
+  if (types.has('FORBIDDEN') || types.has('INSUFFICIENT_SCOPES')) return new Forbidden(message, full);
+  if (types.has('NOT_FOUND')) return new NotFound(message, full);
+  if (types.has('UNPROCESSABLE') || types.has('UNPROCESSABLE_ENTITY') || types.has('BAD_REQUEST')) {
+    return new ValidationFailed(message, full);
+  }
+  return new GitHubUnavailable(message, full);
+}

@@ -1,0 +1,142 @@
+/**
+ * The pure half of the write path: given a proposal and what GitHub holds now, decide what to write.
+ * Equality is decided on blob ids computed locally, so "unchanged" costs no request beyond the read.
+ */
+import type { Proposal } from '../core/types.ts';
+import { gitBlobOid } from './git-blob.ts';
+import type { PublishState } from './publish-state.ts';
+
+/** One commit to create, reduced to the edits that change something. */
+export interface PlannedCommit {
+  headline: string;
+  body: string;
+  additions: Array<{ path: string; contents: string }>;
+  deletions: Array<{ path: string }>;
+}
+
+/** What the write path will do. */
+export interface PublishPlan {
+  /** `none`: nothing to write; `close`: the change set is empty but a PR is still open. */
+  kind: 'none' | 'close' | 'write';
+  /** How the branch gets its commits: created at base, reset to base, or already right. */
+  branch: 'create' | 'rebuild' | 'keep';
+  commits: PlannedCommit[];
+  createPr: boolean;
+  updatePr: { title?: string; body?: string; baseRefName?: string } | null;
+  addLabels: string[];
+  enableAutoMerge: boolean;
+  /** Paths whose base content differs from the `before` the proposal was planned from. */
+  stalePaths: string[];
+}
+
+/** Splits a commit message into GitHub's `CommitMessage { headline, body }`. */
+export function splitMessage(message: string): { headline: string; body: string } {
+  const text = message.replace(/\r\n/g, '\n').trim();
+  const nl = text.indexOf('\n');
+  if (nl < 0) return { headline: text, body: '' };
+  return { headline: text.slice(0, nl).trim(), body: text.slice(nl + 1).trim() };
+}
+
+function sameMessage(remote: string, planned: PlannedCommit): boolean {
+  const r = splitMessage(remote);
+  return r.headline === planned.headline && r.body === planned.body;
+}
+
+/**
+ * Reduces the proposal's commits to effective edits against base, walking them in order, and returns
+ * per commit the expected blob id of each path it touches (for the "already there" check).
+ */
+function effectiveCommits(proposal: Proposal, baseFiles: Record<string, string | null>) {
+  const current = new Map(Object.entries(baseFiles));
+  const out: Array<{ planned: PlannedCommit; expect: Record<string, string | null> }> = [];
+  for (const commit of proposal.commits) {
+    const { headline, body } = splitMessage(commit.message);
+    const planned: PlannedCommit = { headline, body, additions: [], deletions: [] };
+    const expect: Record<string, string | null> = {};
+    for (const edit of commit.edits) {
+      const oid = edit.after === null ? null : gitBlobOid(edit.after);
+      if ((current.get(edit.path) ?? null) === oid) continue;
+      current.set(edit.path, oid);
+      expect[edit.path] = oid;
+      if (edit.after === null) planned.deletions.push({ path: edit.path });
+      else planned.additions.push({ path: edit.path, contents: Buffer.from(edit.after, 'utf8').toString('base64') });
+    }
+    if (planned.additions.length + planned.deletions.length > 0) out.push({ planned, expect });
+  }
+  return out;
+}
+
+/**
+ * True when the branch is exactly base + these commits: the oldest sits on base, each has the planned
+ * message, changes exactly as many files as planned, and holds the planned blobs. Counting changed
+ * files is what proves no other file differs, without comparing whole trees.
+ */
+function branchMatches(state: PublishState, commits: ReturnType<typeof effectiveCommits>): boolean {
+  const remote = state.branch?.commits;
+  if (!remote || remote.length < commits.length) return false;
+  const newestFirst = [...commits].reverse();
+  for (let i = 0; i < newestFirst.length; i++) {
+    const want = newestFirst[i]!;
+    const have = remote[i]!;
+    const wantParent = i === newestFirst.length - 1 ? state.baseOid : remote[i + 1]!.oid;
+    if (have.parentOid !== wantParent || !sameMessage(have.message, want.planned)) return false;
+    if (have.changedFiles !== Object.keys(want.expect).length) return false;
+    if (Object.entries(want.expect).some(([p, oid]) => (have.files[p] ?? null) !== oid)) return false;
+  }
+  return true;
+}
+
+/** Decides the writes. `body` is the PR body to converge to (the proposal's, plus any supersede note). */
+export function planPublish(proposal: Proposal, state: PublishState, body: string): PublishPlan {
+  const commits = effectiveCommits(proposal, state.baseFiles);
+  const base: PublishPlan = {
+    kind: 'none',
+    branch: 'keep',
+    commits: [],
+    createPr: false,
+    updatePr: null,
+    addLabels: [],
+    enableAutoMerge: false,
+    stalePaths: [],
+  };
+  if (commits.length === 0) return { ...base, kind: state.pr ? 'close' : 'none' };
+
+  const touched = new Set(commits.flatMap((c) => Object.keys(c.expect)));
+  const stalePaths = proposal.changeSet.edits
+    .filter((e) => touched.has(e.path) && (state.baseFiles[e.path] ?? null) !== gitBlobOid(e.before))
+    .map((e) => e.path);
+
+  const matches = branchMatches(state, commits);
+  const branch = matches ? 'keep' : state.branch ? 'rebuild' : 'create';
+  const pr = state.pr;
+  const updatePr: { title?: string; body?: string; baseRefName?: string } = {};
+  if (pr && pr.title !== proposal.title) updatePr.title = proposal.title;
+  if (pr && pr.body !== body) updatePr.body = body;
+  if (pr && pr.baseRefName !== state.baseBranch) updatePr.baseRefName = state.baseBranch;
+  const have = new Set(pr?.labels ?? []);
+  // Labels and auto-merge are applied when Courier (re)writes the PR, not on every run: a human who
+  // removed a label or disabled auto-merge on an unchanged PR is not overruled by the next resync.
+  const rewriting = pr === null || branch !== 'keep';
+  return {
+    kind: 'write',
+    branch,
+    commits: matches ? [] : commits.map((c) => c.planned),
+    createPr: pr === null,
+    updatePr: Object.keys(updatePr).length > 0 ? updatePr : null,
+    addLabels: rewriting ? proposal.labels.filter((l) => !have.has(l)) : [],
+    enableAutoMerge: rewriting && proposal.autoMerge && !(pr?.autoMergeEnabled ?? false),
+    stalePaths,
+  };
+}
+
+/** True when carrying out the plan writes nothing. */
+export function planIsNoop(plan: PublishPlan): boolean {
+  return (
+    plan.kind !== 'close' &&
+    plan.branch === 'keep' &&
+    !plan.createPr &&
+    plan.updatePr === null &&
+    plan.addLabels.length === 0 &&
+    !plan.enableAutoMerge
+  );
+}
