@@ -1,0 +1,62 @@
+/** `courier` command line: the local-repository mode, wiring only. */
+import { Command, CommanderError } from 'commander';
+import { resolve } from 'node:path';
+import { runDemo } from './local/demo.ts';
+import { formatImageUpdate } from './local/format-result.ts';
+import { LocalModeError } from './local/load-local-repo.ts';
+import { runImageUpdate } from './local/run-image-update.ts';
+import { LocalRepoError } from './git/local-repo.ts';
+
+interface ImageOptions {
+  repo: string;
+  image: string;
+  env?: string;
+  digest?: string;
+}
+
+/** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
+export async function main(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
+  const program = new Command('courier')
+    .description('Courier local mode: the same engine as the GitHub App, against a local git checkout.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => err.write(s) });
+
+  const imageCommand = (name: 'plan' | 'bump', description: string) =>
+    program
+      .command(name)
+      .description(description)
+      .requiredOption('--repo <dir>', 'git repository (its committed HEAD is read, not the working tree)')
+      .requiredOption('--image <ref>', 'released image, e.g. ghcr.io/acme/app:1.2.3[@sha256:…]')
+      .option('--env <name>', 'environment to change (default: the first in promotion order)')
+      .option('--digest <sha256:…>', 'digest of the release, for references pinned by digest')
+      .action(async (opts: ImageOptions) => {
+        const result = await runImageUpdate({
+          dir: resolve(opts.repo),
+          image: opts.image,
+          write: name === 'bump',
+          ...(opts.env ? { environment: opts.env } : {}),
+          ...(opts.digest ? { digest: opts.digest } : {}),
+        });
+        out.write(formatImageUpdate(result, name));
+      });
+
+  imageCommand('plan', 'show what an image release would change, as a unified diff and the pull request; changes nothing');
+  imageCommand('bump', 'write the image update as one commit on a courier/… branch; HEAD and the working tree stay as they are');
+  program
+    .command('demo')
+    .description('copy the example fleet to a temporary git repository and run plan and bump on it')
+    .action(async () => runDemo((s) => out.write(s)));
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof LocalModeError || e instanceof LocalRepoError) {
+      err.write(`courier: ${e.message}\n`);
+      return 2;
+    }
+    err.write(`courier: unexpected error: ${(e as Error).message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Local mode's view of a repository: the committed files at HEAD, Courier's config from
+ * `.github/courier.yml` (or the default, said clearly), and the templates with the repo's overrides.
+ */
+import { posix } from 'node:path';
+import { readBuiltinTemplate } from '../builtin-templates.ts';
+import { defaultConfig, parseCourierConfig, type CourierConfig } from '../core/config/index.ts';
+import { loadTemplates, type ImageTemplates } from '../core/render.ts';
+import type { RepoFile, Warning } from '../core/types.ts';
+import { isYamlish, readTree } from '../git/local-repo.ts';
+
+/** Where the config lives, as PRODUCT.md fixes it. */
+export const CONFIG_PATH = '.github/courier.yml';
+
+/** A user-facing error of the local mode: one paragraph that names the problem and the fix. */
+export class LocalModeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LocalModeError';
+  }
+}
+
+/** A repository loaded for planning. */
+export interface LocalRepo {
+  dir: string;
+  files: RepoFile[];
+  skipped: Warning[];
+  config: CourierConfig;
+  /** True when no config file exists and the default (one environment) is used. */
+  defaulted: boolean;
+  templates: ImageTemplates;
+}
+
+/** Reads HEAD's files, the config and the templates; throws LocalModeError for an invalid config. */
+export async function loadLocalRepo(dir: string): Promise<LocalRepo> {
+  const { files, skipped } = await readTree(dir, 'HEAD', { include: (p) => isYamlish(p) || p.endsWith('.hbs') });
+  const yaml = files.filter((f) => isYamlish(f.path));
+  const configFile = files.find((f) => f.path === CONFIG_PATH);
+  let config: CourierConfig;
+  if (configFile) {
+    const parsed = parseCourierConfig(configFile.text, CONFIG_PATH);
+    if (!parsed.ok) {
+      const problems = parsed.problems.map((p) => `${CONFIG_PATH}${p.line ? `:${p.line}` : ''} ${p.path || '(root)'}: ${p.message}`);
+      throw new LocalModeError(`invalid configuration, nothing was changed:\n  ${problems.join('\n  ')}\nFix these entries in ${CONFIG_PATH} (the schema is schema/courier-config.schema.json) and run again.`);
+    }
+    config = parsed.config;
+  } else {
+    config = defaultConfig();
+  }
+  const overrides = config.pullRequests.templates;
+  const byPath = new Map(files.map((f) => [f.path, f.text]));
+  const templates = loadTemplates((name) => (overrides ? byPath.get(posix.join(overrides, name)) : undefined) ?? readBuiltinTemplate(name));
+  return { dir, files: yaml, skipped, config, defaulted: !configFile, templates };
+}

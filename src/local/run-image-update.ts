@@ -1,0 +1,82 @@
+/**
+ * The local-repository mode of an image update: plan on HEAD's files, render the proposal, and for
+ * `bump` write it as one commit on a `courier/…` branch without touching HEAD or the working tree.
+ */
+import { createTwoFilesPatch } from 'diff';
+import { buildImageProposal } from '../core/image-proposal.ts';
+import { InvalidImageRefError, parseImageRef } from '../core/image-ref.ts';
+import { planImageUpdate, PlanError } from '../core/plan-image-update.ts';
+import type { Proposal, Release, Warning } from '../core/types.ts';
+import { commitToBranch } from '../git/local-repo.ts';
+import { loadLocalRepo, LocalModeError } from './load-local-repo.ts';
+
+/** Input of runImageUpdate. */
+export interface LocalImageUpdate {
+  dir: string;
+  image: string;
+  environment?: string;
+  digest?: string;
+  /** Write the branch (bump) or only show the plan. */
+  write: boolean;
+  /** Commit date, for reproducible commits. */
+  date?: Date;
+}
+
+/** What the local run did, for the CLI to print. */
+export interface LocalImageUpdateResult {
+  release: Release;
+  environment: string;
+  /** True when no `.github/courier.yml` exists and every file is one environment. */
+  defaultedConfig: boolean;
+  proposal: Proposal;
+  diff: string;
+  warnings: Warning[];
+  branch?: { name: string; commit: string };
+}
+
+/** Parses `--image repo:tag[@digest]` into a release, or throws LocalModeError saying what is wrong. */
+export function releaseFromImage(image: string, digest?: string): Release {
+  try {
+    const ref = parseImageRef(image);
+    if (!ref.tag) throw new LocalModeError(`--image ${image} has no tag: give the released tag, e.g. --image ${ref.name}:1.2.3`);
+    const release: Release = { repository: ref.repository, tag: ref.tag };
+    const d = digest ?? ref.digest;
+    if (d) release.digest = d;
+    return release;
+  } catch (err) {
+    if (err instanceof InvalidImageRefError) throw new LocalModeError(`${err.message}. Give a reference like ghcr.io/acme/app:1.2.3.`);
+    throw err;
+  }
+}
+
+/** Plans (and with `write`, commits) an image update in a local repository. */
+export async function runImageUpdate(req: LocalImageUpdate): Promise<LocalImageUpdateResult> {
+  const release = releaseFromImage(req.image, req.digest);
+  const repo = await loadLocalRepo(req.dir);
+  let plan;
+  try {
+    plan = planImageUpdate({ files: repo.files, config: repo.config, releases: [release], ...(req.environment ? { environment: req.environment } : {}) });
+  } catch (err) {
+    if (err instanceof PlanError) throw new LocalModeError(err.message);
+    throw err;
+  }
+  const proposal = buildImageProposal({ plan, releases: [release], config: repo.config, templates: repo.templates });
+  // git-style headers: drop jsdiff's "=====" separator line.
+  const diff = plan.changeSet.edits
+    .map((e) => createTwoFilesPatch(`a/${e.path}`, `b/${e.path}`, e.before, e.after, undefined, undefined, { context: 3 }).replace(/^=+\n/, ''))
+    .join('');
+  const result: LocalImageUpdateResult = {
+    release,
+    environment: plan.environment,
+    defaultedConfig: repo.defaulted,
+    proposal,
+    diff,
+    warnings: [...repo.skipped, ...plan.changeSet.warnings],
+  };
+  if (req.write && proposal.commits.length > 0) {
+    const commit = proposal.commits[0]!;
+    const written = await commitToBranch(req.dir, { branch: proposal.branch, message: commit.message, edits: commit.edits, ...(req.date ? { date: req.date } : {}) });
+    result.branch = { name: written.branch, commit: written.commit };
+  }
+  return result;
+}
