@@ -7,7 +7,7 @@ import type { CourierConfig } from './config/index.ts';
 import { formatImageRef, tryParseImageRef } from './image-ref.ts';
 import { parseImageTemplate, SubstituteError, updateSubstitute, type PolicyResolver, type VariableUse } from './image-update/index.ts';
 import { defaultReleasePolicy } from './policies/default-release-policy.ts';
-import { membership, substitutionsFor, type RepoModel } from './repo-model/index.ts';
+import { membership, substitutionsFor, type RepoModel, type Substitution } from './repo-model/index.ts';
 import type { TagPolicy } from './tag-policy.ts';
 import type { Change, Release, Warning } from './types.ts';
 
@@ -41,6 +41,8 @@ export function applyVariableUses(input: VariableInput): { changes: Change[]; wa
     for (const sub of subs) {
       const key = `${sub.file}\0${sub.kustomization.name}\0${use.variable}`;
       if (done.has(key)) continue;
+      // A name with variables may denote another registry in this cluster: resolve it there.
+      if (use.role !== 'image' && parseImageTemplate(use.template).name.includes('${') && !nameResolvesTo(use, sub, model, release.repository)) continue;
       const next = newValue(use, sub.value, release, policy);
       if (next.warning) {
         warnings.push({ code: next.warning.code, file: sub.file, line: sub.line, field: `spec.postBuild.substitute.${use.variable}`, message: next.warning.message });
@@ -111,4 +113,12 @@ function unsetWarning(use: VariableUse, environment: string): Warning {
     field: use.field,
     message: `${use.template} uses \${${use.variable}}, but no Flux Kustomization of environment ${environment} sets it in spec.postBuild.substitute (substituteFrom ConfigMaps and Secrets live in the cluster and are not followed); set it there so Courier can bump it`,
   };
+}
+
+/** For `${REGISTRY}/app:${TAG}`: fills the name's variables from the same Kustomization and compares repositories. */
+function nameResolvesTo(use: VariableUse, sub: Substitution, model: RepoModel, repository: string): boolean {
+  const k = model.kustomizations.find((x) => x.file === sub.file && x.name === sub.kustomization.name);
+  if (!k) return false;
+  const name = parseImageTemplate(use.template).name.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?:[:]?[-=+?]([^}]*))?\}/g, (_, v: string, dflt?: string) => k.substitute.get(v)?.value ?? dflt ?? '');
+  return tryParseImageRef(name)?.repository === repository;
 }
