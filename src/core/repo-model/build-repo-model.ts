@@ -16,6 +16,7 @@ import {
   type LocatedValue,
   type RepoModel,
 } from './flux-objects.ts';
+import { isKustomizeFileName, readKustomizeFile } from './read-kustomize-file.ts';
 
 const YAML_FILE = /\.ya?ml$/i;
 const FLUX_KIND = /^[ \t]*["']?kind["']?[ \t]*:[ \t]*["']?(?:Kustomization|HelmRelease|ImagePolicy|ImageRepository)\b/m;
@@ -28,10 +29,17 @@ export function mayHoldFluxObject(file: RepoFile): boolean {
 
 /** Reads every Flux Kustomization, HelmRelease, ImagePolicy and ImageRepository from the files. */
 export function buildRepoModel(files: readonly RepoFile[]): RepoModel {
-  const model: RepoModel = { paths: [], kustomizations: [], helmReleases: [], imagePolicies: [], imageRepositories: [], warnings: [] };
+  const model: RepoModel = { paths: [], kustomizations: [], helmReleases: [], imagePolicies: [], imageRepositories: [], kustomizeFiles: [], warnings: [] };
   for (const file of files) {
     model.paths.push(file.path);
-    if (mayHoldFluxObject(file)) readFile(file, model);
+    let parsed = true;
+    if (isKustomizeFileName(file.path)) {
+      const before = model.warnings.length;
+      const read = readKustomizeFile(file, model.warnings);
+      if (read) model.kustomizeFiles.push(read);
+      parsed = model.warnings.length === before; // a broken file is reported once, not twice
+    }
+    if (parsed && mayHoldFluxObject(file)) readFile(file, model);
   }
   return model;
 }
