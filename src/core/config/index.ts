@@ -3,5 +3,5 @@ export { courierConfigSchema, policySchema, type CourierConfig, type Environment
 export { parseCourierConfig, validateCourierConfig, formatConfigPath, type ConfigProblem, type ConfigResult } from './parse-courier-config.ts';
 export { defaultConfig } from './default-config.ts';
 export { courierConfigJsonSchema } from './courier-config-json-schema.ts';
-export { configReferenceMarkdown } from './config-reference-markdown.ts';
+export { configReferenceDocument, configReferenceMarkdown } from './config-reference-markdown.ts';
 export { parseDuration, InvalidDurationError, DURATION_PATTERN } from './parse-duration.ts';

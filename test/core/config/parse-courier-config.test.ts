@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  configReferenceDocument,
   configReferenceMarkdown,
   courierConfigJsonSchema,
   defaultConfig,
@@ -191,6 +192,10 @@ describe('published schema', () => {
   it('is up to date (regenerate with: node --import tsx scripts/gen-schema.ts)', () => {
     const committed = JSON.parse(readFileSync(new URL('../../../schema/courier-config.schema.json', import.meta.url), 'utf8'));
     expect(committed).toEqual(courierConfigJsonSchema());
+  });
+
+  it('has an up-to-date reference page (same command)', () => {
+    expect(readFileSync(new URL('../../../schema/courier-config.md', import.meta.url), 'utf8')).toBe(configReferenceDocument());
   });
 
   it('rejects unknown keys and documents every field', () => {
