@@ -4,6 +4,7 @@ import {
   configReferenceDocument,
   configReferenceMarkdown,
   courierConfigJsonSchema,
+  courierConfigMergeOptions,
   defaultConfig,
   parseCourierConfig,
   parseDuration,
@@ -162,6 +163,14 @@ describe('validateCourierConfig', () => {
       ok: false,
       problems: [expect.objectContaining({ path: 'environments' })],
     });
+  });
+});
+
+describe('courierConfigMergeOptions', () => {
+  it('lets a repository list replace the inherited one', () => {
+    const org = [{ name: 'dev', paths: ['**'] }];
+    const repo = [{ name: 'staging', paths: ['s/**'] }];
+    expect(courierConfigMergeOptions.arrayMerge(org, repo)).toBe(repo);
   });
 });
 
