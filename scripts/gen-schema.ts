@@ -1,7 +1,9 @@
-/** Regenerates `schema/courier-config.schema.json`: `node --import tsx scripts/gen-schema.ts`. */
+/** Regenerates the published config schema and its reference: `node --import tsx scripts/gen-schema.ts`. */
 import { writeFileSync } from 'node:fs';
-import { courierConfigJsonSchema } from '../src/core/config/index.ts';
+import { configReferenceDocument, courierConfigJsonSchema } from '../src/core/config/index.ts';
 
-const target = new URL('../schema/courier-config.schema.json', import.meta.url);
-writeFileSync(target, `${JSON.stringify(courierConfigJsonSchema(), null, 2)}\n`);
-console.log(`wrote ${target.pathname}`);
+const schema = new URL('../schema/courier-config.schema.json', import.meta.url);
+const reference = new URL('../schema/courier-config.md', import.meta.url);
+writeFileSync(schema, `${JSON.stringify(courierConfigJsonSchema(), null, 2)}\n`);
+writeFileSync(reference, configReferenceDocument());
+console.log(`wrote ${schema.pathname} and ${reference.pathname}`);

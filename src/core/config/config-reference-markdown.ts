@@ -54,3 +54,17 @@ function typeOf(node: JsonSchemaNode): string {
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
+
+/** The published reference page (`schema/courier-config.md`): heading, editor hint and the generated table. */
+export function configReferenceDocument(): string {
+  return [
+    '# `.github/courier.yml` reference',
+    '',
+    '<!-- Generated from src/core/config/courier-config-schema.ts by `node --import tsx scripts/gen-schema.ts`; do not edit. -->',
+    '',
+    'Editors can validate the file with [`courier-config.schema.json`](courier-config.schema.json), for example with a first',
+    'line `# yaml-language-server: $schema=<URL of that file>`. Unknown keys are errors, and every problem is reported with its path.',
+    '',
+    configReferenceMarkdown(),
+  ].join('\n');
+}

@@ -2,6 +2,7 @@
 export { courierConfigSchema, policySchema, type CourierConfig, type EnvironmentConfig, type ImageConfig } from './courier-config-schema.ts';
 export { parseCourierConfig, validateCourierConfig, formatConfigPath, type ConfigProblem, type ConfigResult } from './parse-courier-config.ts';
 export { defaultConfig } from './default-config.ts';
+export { courierConfigMergeOptions } from './config-merge-options.ts';
 export { courierConfigJsonSchema } from './courier-config-json-schema.ts';
-export { configReferenceMarkdown } from './config-reference-markdown.ts';
+export { configReferenceDocument, configReferenceMarkdown } from './config-reference-markdown.ts';
 export { parseDuration, InvalidDurationError, DURATION_PATTERN } from './parse-duration.ts';

@@ -42,8 +42,8 @@ export interface Membership {
 /**
  * Environment membership: by config globs; otherwise through the Flux Kustomizations whose
  * `spec.path` holds the file, following chains of Kustomizations (a cluster's sync Kustomization
- * applying an `apps/` Kustomization). One environment → `env`; several (or some referrers in no
- * known environment) → `sharedBy`. Known limit: Kustomize `resources: [../base]` are not followed.
+ * applying an `apps/` Kustomization) and Kustomize `resources`/`components` (a `base/` shared by
+ * overlays). One environment → `env`; several (or some referrers in no known environment) → `sharedBy`.
  */
 export function membership(path: string, model: RepoModel, config: CourierConfig): Membership {
   const envs = new Set<string>();
@@ -63,12 +63,16 @@ function collect(path: string, model: RepoModel, config: CourierConfig, envs: Se
   if (seen.has(path)) return false;
   seen.add(path);
   // A Kustomization applying its own folder (e.g. flux-system at the root) says nothing about the file.
-  const referrers = kustomizationsHolding(path, model).filter((k) => k.file !== path);
-  if (referrers.length === 0) return true;
+  const referrers = new Set([
+    ...kustomizationsHolding(path, model).map((k) => k.file),
+    ...model.kustomizeFiles.filter((k) => k.references.some((ref) => isUnder(path, ref))).map((k) => k.file),
+  ]);
+  referrers.delete(path);
+  if (referrers.size === 0) return true;
   let unknown = false;
-  for (const k of referrers) {
+  for (const file of referrers) {
     const before = envs.size;
-    const none = collect(k.file, model, config, envs, seen);
+    const none = collect(file, model, config, envs, seen);
     if (none && envs.size === before) unknown = true;
   }
   return unknown;

@@ -55,6 +55,12 @@ export interface FluxImageRepository extends Located {
   exclusionList?: string[];
 }
 
+/** A Kustomize kustomization file and the repo-relative files or folders it references (`resources`, `components`, `bases`). */
+export interface KustomizeFile {
+  file: string;
+  references: string[];
+}
+
 /** Everything the repository model knows about a repository, built from its files alone. */
 export interface RepoModel {
   /** Every file path given to the model, in input order. */
@@ -63,6 +69,8 @@ export interface RepoModel {
   helmReleases: FluxHelmRelease[];
   imagePolicies: FluxImagePolicy[];
   imageRepositories: FluxImageRepository[];
+  /** Kustomize `kustomization.yaml` files and the local files/folders they pull in. */
+  kustomizeFiles: KustomizeFile[];
   /** Files or objects that could not be read; the rest of the repository is still modelled. */
   warnings: Warning[];
 }

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  configReferenceDocument,
   configReferenceMarkdown,
   courierConfigJsonSchema,
+  courierConfigMergeOptions,
   defaultConfig,
   parseCourierConfig,
   parseDuration,
@@ -164,6 +166,14 @@ describe('validateCourierConfig', () => {
   });
 });
 
+describe('courierConfigMergeOptions', () => {
+  it('lets a repository list replace the inherited one', () => {
+    const org = [{ name: 'dev', paths: ['**'] }];
+    const repo = [{ name: 'staging', paths: ['s/**'] }];
+    expect(courierConfigMergeOptions.arrayMerge(org, repo)).toBe(repo);
+  });
+});
+
 describe('defaultConfig', () => {
   it('has one environment holding every file', () => {
     const config = defaultConfig();
@@ -191,6 +201,10 @@ describe('published schema', () => {
   it('is up to date (regenerate with: node --import tsx scripts/gen-schema.ts)', () => {
     const committed = JSON.parse(readFileSync(new URL('../../../schema/courier-config.schema.json', import.meta.url), 'utf8'));
     expect(committed).toEqual(courierConfigJsonSchema());
+  });
+
+  it('has an up-to-date reference page (same command)', () => {
+    expect(readFileSync(new URL('../../../schema/courier-config.md', import.meta.url), 'utf8')).toBe(configReferenceDocument());
   });
 
   it('rejects unknown keys and documents every field', () => {

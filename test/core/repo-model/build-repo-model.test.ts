@@ -130,3 +130,27 @@ describe('normaliseFluxPath', () => {
     expect(normaliseFluxPath(input)).toBe(out);
   });
 });
+
+describe('HelmRelease-only files', () => {
+  const helm = (name: string) => `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: { name: ${name} }\nspec: { values: {} }\n`;
+  const files = [
+    { path: 'a.yaml', text: helm('a') },
+    { path: 'b.yaml', text: `${helm('b')}---\napiVersion: image.toolkit.fluxcd.io/v1\nkind: ImageRepository\nmetadata: { name: r }\nspec: { image: nginx }\n` },
+    { path: 'c.yaml', text: `${helm('c')}  bad: [\n` },
+    { path: 'd.yaml', text: helm('d') },
+  ];
+
+  it('are parsed on first read of helmReleases, in file order, their warnings joining the model', () => {
+    const model = buildRepoModel(files);
+    expect(model.imageRepositories.map((r) => r.name)).toEqual(['r']);
+    expect(model.warnings).toEqual([]);
+    expect(model.helmReleases.map((h) => [h.name, h.hasValues])).toEqual([
+      ['a', false],
+      ['b', false],
+      ['d', false],
+    ]);
+    expect(model.warnings).toEqual([expect.objectContaining({ code: 'yaml-parse-error', file: 'c.yaml' })]);
+    expect(model.helmReleases).toBe(model.helmReleases);
+    expect(model.warnings).toHaveLength(1);
+  });
+});

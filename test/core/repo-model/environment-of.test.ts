@@ -93,3 +93,33 @@ describe('substitutionsFor', () => {
     expect(substitutionsFor('apps/podinfo-v2/deployment.yaml', 'APP_VERSION', model)).toEqual([]);
   });
 });
+
+describe('membership through Kustomize bases and overlays', () => {
+  const kustomization = (path: string, text: string): RepoFile => ({ path, text });
+  const files: RepoFile[] = [
+    kustomization('base/kustomization.yaml', 'resources:\n  - deploy.yaml\ncomponents: [../components/probes]\n'),
+    { path: 'base/deploy.yaml', text: 'kind: Deployment\n' },
+    { path: 'components/probes/patch.yaml', text: 'kind: Deployment\n' },
+    kustomization('overlays/dev/kustomization.yaml', 'resources:\n  - ../../base\n  - https://github.com/acme/x//deploy?ref=v1\n'),
+    kustomization('overlays/prod/Kustomization', 'bases: [../../base]\nresources: [github.com/acme/y?ref=v2, ../../prod-only]\n'),
+    { path: 'prod-only/cm.yaml', text: 'kind: ConfigMap\n' },
+    kustomization('broken/kustomization.yaml', 'resources: [\n'),
+  ];
+  const cfg = config('environments:\n  - { name: dev, paths: ["overlays/dev/**"] }\n  - { name: prod, paths: ["overlays/prod/**"] }\n');
+  const model = buildRepoModel(files);
+
+  it('reads local references and skips remote ones', () => {
+    expect(model.kustomizeFiles).toEqual([
+      { file: 'base/kustomization.yaml', references: ['base/deploy.yaml', 'components/probes'] },
+      { file: 'overlays/dev/kustomization.yaml', references: ['base'] },
+      { file: 'overlays/prod/Kustomization', references: ['prod-only', 'base'] },
+    ]);
+    expect(model.warnings).toEqual([expect.objectContaining({ code: 'yaml-parse-error', file: 'broken/kustomization.yaml' })]);
+  });
+
+  it('marks a base shared by dev and prod overlays, and follows components and prod-only folders', () => {
+    expect(membership('base/deploy.yaml', model, cfg)).toEqual({ sharedBy: ['dev', 'prod'] });
+    expect(membership('components/probes/patch.yaml', model, cfg)).toEqual({ sharedBy: ['dev', 'prod'] });
+    expect(membership('prod-only/cm.yaml', model, cfg)).toEqual({ env: 'prod' });
+  });
+});
