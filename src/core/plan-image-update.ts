@@ -54,6 +54,8 @@ export function planImageUpdate(input: ImageUpdateInput): ImageUpdatePlan {
   for (const release of input.releases) {
     const ctx = { release, policies, defaultPolicy: defaultReleasePolicy(), legacyPolicy: policyFromLegacyFilter };
     const variables: VariableUse[] = [];
+    const sharedNotes: Warning[] = [];
+    const before = changes.length;
     for (const file of input.files) {
       const text = texts.get(file.path)!;
       if (!mightReference(text, release)) continue;
@@ -65,13 +67,16 @@ export function planImageUpdate(input: ImageUpdateInput): ImageUpdatePlan {
       if (inEnvironment) {
         accept(update, file.path);
       } else {
-        warnings.push(...update.warnings);
-        if (update.changes.length > 0) warnings.push(sharedFileWarning(file.path, update, where.sharedBy!));
+        sharedNotes.push(...update.warnings);
+        if (update.changes.length > 0) sharedNotes.push(sharedFileWarning(file.path, update, where.sharedBy!));
       }
     }
     const resolved = applyVariableUses({ variables, release, environment, model, config: input.config, texts, policies });
     changes.push(...resolved.changes);
     warnings.push(...resolved.warnings);
+    // A shared base whose tag the environment's overlays or variables override is not news; it is
+    // when the environment got nothing, because then the shared file is why the release did not land.
+    if (changes.length === before) warnings.push(...sharedNotes);
   }
 
   function accept(update: FileUpdate, path: string): void {
