@@ -1,0 +1,109 @@
+/**
+ * Courier's Prometheus metrics, on a registry of its own (never prom-client's global one, so tests and
+ * embedders get independent counters), and the Octokit plugin that counts GitHub API calls.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { UpdateOutcome } from './app-deps.ts';
+
+/** The metrics Courier records. */
+export interface CourierMetrics {
+  registry: Registry;
+  events: Counter<'event' | 'action'>;
+  pullRequests: Counter<'action'>;
+  githubRequests: Counter<'route' | 'method'>;
+  rateLimitRemaining: Gauge<'resource'>;
+  eventToPr: Histogram;
+}
+
+/** Creates a fresh registry with Courier's metrics (and Node process metrics when asked). */
+export function createMetrics(options: { processMetrics?: boolean } = {}): CourierMetrics {
+  const registry = new Registry();
+  if (options.processMetrics) collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    events: new Counter({
+      name: 'courier_events_total',
+      help: 'Webhook events received, by event name and action.',
+      labelNames: ['event', 'action'],
+      registers: [registry],
+    }),
+    pullRequests: new Counter({
+      name: 'courier_pull_requests_total',
+      help: 'Pull requests by what Courier did to them: opened, updated, superseded, unchanged.',
+      labelNames: ['action'],
+      registers: [registry],
+    }),
+    githubRequests: new Counter({
+      name: 'courier_github_requests_total',
+      help: 'GitHub API requests by route template and method (errors included).',
+      labelNames: ['route', 'method'],
+      registers: [registry],
+    }),
+    rateLimitRemaining: new Gauge({
+      name: 'courier_github_rate_limit_remaining',
+      help: 'x-ratelimit-remaining of the latest GitHub response, by rate-limit resource.',
+      labelNames: ['resource'],
+      registers: [registry],
+    }),
+    eventToPr: new Histogram({
+      name: 'courier_event_to_pr_seconds',
+      help: 'Seconds from receiving a release event to its pull request being opened or updated.',
+      buckets: [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300],
+      registers: [registry],
+    }),
+  };
+}
+
+/** Records the write path's outcomes; `receivedAt` is when the earliest grouped event arrived. */
+export function recordOutcomes(metrics: CourierMetrics, outcomes: UpdateOutcome[], receivedAt: Date, now: Date): void {
+  for (const outcome of outcomes) {
+    if (outcome.action === 'opened' || outcome.action === 'updated') {
+      metrics.pullRequests.inc({ action: outcome.action });
+      metrics.eventToPr.observe(Math.max(0, (now.getTime() - receivedAt.getTime()) / 1000));
+    } else if (outcome.action === 'unchanged') {
+      metrics.pullRequests.inc({ action: 'unchanged' });
+    }
+    if (outcome.superseded?.length) metrics.pullRequests.inc({ action: 'superseded' }, outcome.superseded.length);
+  }
+}
+
+interface HookedOctokit {
+  hook: {
+    wrap(
+      name: 'request',
+      wrapper: (request: (options: RequestOptionsLike) => Promise<ResponseLike>, options: RequestOptionsLike) => Promise<ResponseLike>,
+    ): void;
+  };
+}
+interface RequestOptionsLike {
+  method?: string;
+  url?: string;
+}
+interface ResponseLike {
+  headers: Record<string, string | number | undefined>;
+}
+
+/** Octokit plugin factory: counts every request by route template and tracks the rate-limit headers. */
+export function githubRequestMetrics(metrics: CourierMetrics): (octokit: unknown) => void {
+  return (octokit) => {
+    // wrap (not after) so failed requests — 404s of missing config files, 5xx — are counted too.
+    (octokit as HookedOctokit).hook.wrap('request', async (request, options) => {
+      metrics.githubRequests.inc({ route: options.url ?? '', method: options.method ?? 'GET' });
+      try {
+        const response = await request(options);
+        observeRateLimit(metrics, response.headers);
+        return response;
+      } catch (error) {
+        const headers = (error as { response?: ResponseLike }).response?.headers;
+        if (headers) observeRateLimit(metrics, headers);
+        throw error;
+      }
+    });
+  };
+}
+
+function observeRateLimit(metrics: CourierMetrics, headers: ResponseLike['headers']): void {
+  const remaining = Number(headers['x-ratelimit-remaining']);
+  if (headers['x-ratelimit-remaining'] === undefined || !Number.isFinite(remaining)) return;
+  metrics.rateLimitRemaining.set({ resource: String(headers['x-ratelimit-resource'] ?? 'core') }, remaining);
+}
