@@ -28,8 +28,18 @@ export async function fanOut(
     context.log.warn(`${context.name} without an installation: ignored`);
     return 0;
   }
-  const repositories = await installationRepositories(context.octokit);
-  const targets = await configuredTargets(context.octokit, installationId, repositories, deps, context.log);
+  if (!batcher.claim(context.id)) {
+    context.log.info(`${context.name} ${context.id}: duplicate delivery, already handled`);
+    return 0;
+  }
+  let targets;
+  try {
+    const repositories = await installationRepositories(context.octokit);
+    targets = await configuredTargets(context.octokit, installationId, repositories, deps, context.log);
+  } catch (error) {
+    batcher.unclaim(context.id);
+    throw error;
+  }
   let queued = 0;
   for (const target of targets) {
     const releases = releasesFor(target, releasesOf(target.config).releases, deps);

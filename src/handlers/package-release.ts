@@ -34,9 +34,9 @@ const SHA256 = /^sha256:[a-f0-9]{64}$/;
 export function releasesFromPackageEvent(payload: { registry_package?: PackageLike; package?: PackageLike }): Normalised {
   const pkg = payload.registry_package ?? payload.package;
   if (!pkg) return ignored('payload has no package');
-  const type = (pkg.package_type ?? '').toLowerCase();
-  const ecosystem = (pkg.ecosystem ?? '').toLowerCase();
-  if (!CONTAINER_TYPES.has(type) && !CONTAINER_TYPES.has(ecosystem)) {
+  // package_type is the documented discriminator; ecosystem only when it is absent.
+  const type = (pkg.package_type ?? pkg.ecosystem ?? '').toLowerCase();
+  if (!CONTAINER_TYPES.has(type)) {
     return ignored(`package ${pkg.name} is a ${pkg.package_type ?? pkg.ecosystem} package, not a container image`);
   }
   const version = pkg.package_version;

@@ -54,6 +54,22 @@ export class ReleaseBatcher {
     },
   ) {}
 
+  /**
+   * Claims a delivery before any work (fan-out costs API calls): false when it was already claimed.
+   * `unclaim` after a failure so GitHub's redelivery is taken.
+   */
+  claim(deliveryId: string): boolean {
+    const key = `delivery\n${deliveryId}`;
+    if (this.#seen.has(key)) return false;
+    this.#remember(key);
+    return true;
+  }
+
+  /** Forgets a claimed delivery whose handling failed. */
+  unclaim(deliveryId: string): void {
+    this.#seen.delete(`delivery\n${deliveryId}`);
+  }
+
   /** Adds releases for a repository; returns false when this delivery was already taken for it. */
   add(target: UpdateTarget, releases: Release[], deliveryId: string): boolean {
     const key = repoKey(target);
