@@ -88,7 +88,7 @@ export function githubRequestMetrics(metrics: CourierMetrics): (octokit: unknown
   return (octokit) => {
     // wrap (not after) so failed requests — 404s of missing config files, 5xx — are counted too.
     (octokit as HookedOctokit).hook.wrap('request', async (request, options) => {
-      metrics.githubRequests.inc({ route: options.url ?? '', method: options.method ?? 'GET' });
+      metrics.githubRequests.inc({ route: routeLabel(options.url ?? ''), method: options.method ?? 'GET' });
       try {
         const response = await request(options);
         observeRateLimit(metrics, response.headers);
@@ -100,6 +100,16 @@ export function githubRequestMetrics(metrics: CourierMetrics): (octokit: unknown
       }
     });
   };
+}
+
+/**
+ * Keeps the label's cardinality bounded: templates (`/repos/{owner}/{repo}`) stay as they are; the
+ * absolute URLs pagination follows lose origin and query, and their numeric ids become `{id}`.
+ */
+export function routeLabel(url: string): string {
+  if (!/^https?:\/\//.test(url)) return url.split('?')[0]!;
+  const path = new URL(url).pathname.replace(/^\/api\/v3(?=\/)/, '');
+  return path.replace(/\/\d+(?=\/|$)/g, '/{id}');
 }
 
 function observeRateLimit(metrics: CourierMetrics, headers: ResponseLike['headers']): void {

@@ -28,17 +28,26 @@ export function retryRateLimited(kind: 'primary' | 'secondary') {
   };
 }
 
-/** Builds Courier's Octokit class; tests add `.defaults({ retry: { enabled: false }, throttle: { enabled: false } })`. */
-export function createCourierOctokit(metrics: CourierMetrics): typeof ProbotOctokit {
+/**
+ * Builds Courier's Octokit class. Tests pass `{ retry: false, throttle: false }`: an object
+ * `.defaults({ throttle: { enabled: false } })` would not do, because Probot hands its own throttle
+ * options to every construction and they replace an object default wholesale.
+ */
+export function createCourierOctokit(
+  metrics: CourierMetrics,
+  plugins: { retry?: boolean; throttle?: boolean } = {},
+): typeof ProbotOctokit {
   const WithMetrics = ProbotOctokit.plugin(githubRequestMetrics(metrics)) as unknown as typeof ProbotOctokit;
   // A function layer, so Probot's own throttle options (which it passes on every construction) keep
   // their `enabled` and Bottleneck settings while the callbacks are ours.
-  return WithMetrics.defaults((options: { throttle?: Record<string, unknown> }) => ({
+  return WithMetrics.defaults((options: { throttle?: Record<string, unknown>; retry?: Record<string, unknown> }) => ({
     ...options,
+    ...(plugins.retry === false ? { retry: { ...options.retry, enabled: false } } : {}),
     throttle: {
       ...options.throttle,
       onRateLimit: retryRateLimited('primary'),
       onSecondaryRateLimit: retryRateLimited('secondary'),
+      ...(plugins.throttle === false ? { enabled: false } : {}),
     },
   })) as typeof ProbotOctokit;
 }

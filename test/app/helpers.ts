@@ -51,7 +51,7 @@ export function testProbot(metrics: CourierMetrics = createMetrics(), level: pin
     privateKey: PRIVATE_KEY,
     secret: WEBHOOK_SECRET,
     log: pino({ level }, logs),
-    Octokit: createCourierOctokit(metrics).defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    Octokit: createCourierOctokit(metrics, { retry: false, throttle: false }),
   });
   return { probot, logs, metrics };
 }
