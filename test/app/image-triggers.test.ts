@@ -44,6 +44,11 @@ function mockInstallation(scope: nock.Scope) {
     .reply(...yaml(CONFIG_YAML.replace('ghcr.io/acme/app', 'ghcr.io/acme/billing')));
 }
 
+/** GitHub App deliveries always carry the installation; some public examples were recorded without one. */
+function withInstallation<T extends object>(payload: T): T {
+  return Object.assign(payload, { installation: { id: 1, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' } });
+}
+
 beforeEach(() => {
   nock.disableNetConnect();
 });
@@ -98,7 +103,7 @@ describe('image triggers', () => {
 
   it('package.published for a non-container package does nothing and calls no API', async () => {
     const { probot, updates, logs } = setup();
-    await probot.receive({ id: 'p1', name: 'package', payload: { ...example('package', 'published'), installation: { id: 1 } } });
+    await probot.receive({ id: 'p1', name: 'package', payload: withInstallation(example('package', 'published')) });
     expect(updates).toEqual([]);
     expect(logs.messages()).toContain('package p1: nothing to do: package hello-world-npm is a npm package, not a container image');
   });
@@ -116,8 +121,7 @@ describe('image triggers', () => {
       .reply(...yaml(config))
       .get(`/repos/Codertocat/infra${CONFIG}`)
       .reply(...yaml(CONFIG_YAML));
-    // GitHub App deliveries always carry the installation; the public example was recorded without one.
-    await probot.receive({ id: 'r1', name: 'release', payload: { ...example('release', 'published'), installation: { id: 1 } } });
+    await probot.receive({ id: 'r1', name: 'release', payload: withInstallation(example('release', 'published')) });
     scheduler.fireAll();
     await batcher.drain();
     expect(updates.map((u) => [u.target.repo, u.releases])).toEqual([
