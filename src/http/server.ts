@@ -37,6 +37,8 @@ export async function startCourierServer(options: {
   version?: string;
 }): Promise<CourierServer> {
   const { probot, deps, metrics } = options;
+  // Probot 14 builds its logger and Octokit lazily; the server needs the logger now.
+  await probot.ready();
   const log = probot.log.child({ name: 'courier' });
   const batcher = new ReleaseBatcher({
     flush: updateImagesFlush(deps, metrics, log),
