@@ -9,6 +9,7 @@ import { releaseFromDispatch } from './handlers/dispatch-release.ts';
 import { fanOut, handleFixedReleases } from './handlers/image-events.ts';
 import { resyncAddedRepositories } from './handlers/installation.ts';
 import { releasesFromPackageEvent } from './handlers/package-release.ts';
+import type { InstallationCache } from './handlers/installation-cache.ts';
 import type { ReleaseBatcher } from './handlers/release-batcher.ts';
 import { releasesFromSourceRelease } from './handlers/source-release.ts';
 
@@ -17,28 +18,34 @@ export interface AppServices {
   deps: AppDeps;
   metrics: CourierMetrics;
   batcher: ReleaseBatcher;
+  cache: InstallationCache;
 }
 
 /** Builds the Probot application function. */
-export function courierApp({ deps, metrics, batcher }: AppServices): ApplicationFunction {
+export function courierApp(services: AppServices): ApplicationFunction {
+  const { deps, metrics, cache } = services;
   return (app) => {
     app.onAny((context) => {
       const action = (context.payload as { action?: unknown }).action;
       metrics.events.inc({ event: context.name, action: typeof action === 'string' ? action : '' });
     });
     app.on(['registry_package.published', 'package.published'], (context) =>
-      handleFixedReleases(context, releasesFromPackageEvent(context.payload), deps, batcher),
+      handleFixedReleases(context, releasesFromPackageEvent(context.payload), services),
     );
-    app.on('repository_dispatch', (context) => handleFixedReleases(context, releaseFromDispatch(context.payload), deps, batcher));
+    app.on('repository_dispatch', (context) => handleFixedReleases(context, releaseFromDispatch(context.payload), services));
     app.on('release.published', async (context) => {
-      await fanOut(context, deps, batcher, (config) => releasesFromSourceRelease(context.payload, config));
+      await fanOut(context, services, (config) => releasesFromSourceRelease(context.payload, config));
     });
-    app.on('push', (context) => checkConfigOnPush(context, deps));
+    app.on('push', (context) => checkConfigOnPush(context, deps, cache));
     app.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened'], (context) =>
       checkConfigOnPullRequest(context, deps),
     );
     app.on(['installation.created', 'installation_repositories.added'], async (context) => {
+      cache.forgetInstallation(context.payload.installation.id);
       await resyncAddedRepositories(context, deps);
+    });
+    app.on(['installation.deleted', 'installation_repositories.removed'], (context) => {
+      cache.forgetInstallation(context.payload.installation.id);
     });
   };
 }

@@ -7,6 +7,7 @@ import type { Context, ProbotOctokit } from 'probot';
 import type { AppDeps, ConfigProblem } from '../app-deps.ts';
 import { CONFIG_PATH, loadConfig } from './config-loader.ts';
 import { lineOfField } from './config-lines.ts';
+import type { InstallationCache } from './installation-cache.ts';
 
 /** The check run's name; stable, users make it required in branch protection. */
 export const CONFIG_CHECK_NAME = 'courier/config';
@@ -15,8 +16,8 @@ const MAX_ANNOTATIONS = 50;
 
 type Deps = Pick<AppDeps, 'validateConfig' | 'now'>;
 
-/** Handles `push`: checks the config when a push to the default branch changed it. */
-export async function checkConfigOnPush(context: Context<'push'>, deps: Deps): Promise<void> {
+/** Handles `push`: checks the config when a push to the default branch changed it (and forgets the cached one). */
+export async function checkConfigOnPush(context: Context<'push'>, deps: Deps, cache?: InstallationCache): Promise<void> {
   const { payload } = context;
   if (payload.deleted || payload.ref !== `refs/heads/${payload.repository.default_branch}`) return;
   const touched = payload.commits.some((commit) =>
@@ -24,6 +25,12 @@ export async function checkConfigOnPush(context: Context<'push'>, deps: Deps): P
   );
   const owner = payload.repository.owner?.login;
   if (!touched || !owner) return;
+  const installationId = payload.installation?.id;
+  if (cache && installationId !== undefined) {
+    // The organisation's `.github` repository holds the defaults of every repository.
+    if (payload.repository.name === '.github') cache.forgetInstallation(installationId);
+    else cache.forgetConfig(installationId, owner, payload.repository.name);
+  }
   await checkConfigAt(context.octokit, deps, { owner, repo: payload.repository.name, sha: payload.after }, context.log);
 }
 

@@ -8,6 +8,7 @@ import { sameRepository } from '../core/image-ref.ts';
 import type { Release } from '../core/types.ts';
 import type { AppDeps, CourierConfigLike, UpdateTarget } from '../app-deps.ts';
 import { loadConfig } from './config-loader.ts';
+import type { InstallationCache } from './installation-cache.ts';
 
 interface Log {
   info(message: string): void;
@@ -28,19 +29,21 @@ export async function installationRepositories(octokit: ProbotOctokit): Promise<
   return (await octokit.paginate('GET /installation/repositories', { per_page: 100 })) as RepositoryLike[];
 }
 
-/** Loads the config of each repository and keeps the valid ones as update targets. */
+/** Loads the config of each repository (through `cache` when given) and keeps the valid ones as update targets. */
 export async function configuredTargets(
   octokit: ProbotOctokit,
   installationId: number,
   repositories: RepositoryLike[],
   deps: Pick<AppDeps, 'validateConfig'>,
   log: Log,
+  cache?: InstallationCache,
 ): Promise<UpdateTarget[]> {
   const targets: UpdateTarget[] = [];
   for (const repository of repositories) {
     if (repository.archived) continue;
     const where = { owner: repository.owner.login, repo: repository.name };
-    const loaded = await loadConfig(octokit, deps, where);
+    const load = () => loadConfig(octokit, deps, where);
+    const loaded = cache ? await cache.config(installationId, where.owner, where.repo, load) : await load();
     if (loaded.status === 'invalid') {
       log.warn(`${where.owner}/${where.repo}: .github/courier.yml is invalid (${loaded.problems.length} problems); skipped`);
       continue;

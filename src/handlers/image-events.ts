@@ -7,10 +7,16 @@ import type { Context } from 'probot';
 import type { Release } from '../core/types.ts';
 import type { AppDeps, CourierConfigLike } from '../app-deps.ts';
 import type { Normalised } from './normalised.ts';
+import type { InstallationCache } from './installation-cache.ts';
 import type { ReleaseBatcher } from './release-batcher.ts';
 import { configuredTargets, installationRepositories, releasesFor } from './fan-out.ts';
 
-type Deps = Pick<AppDeps, 'validateConfig' | 'usesImage'>;
+/** What the image triggers share. */
+export interface ImageServices {
+  deps: Pick<AppDeps, 'validateConfig' | 'usesImage'>;
+  batcher: ReleaseBatcher;
+  cache: InstallationCache;
+}
 type AnyContext = Context<'registry_package' | 'package' | 'release' | 'repository_dispatch'>;
 
 /**
@@ -19,8 +25,7 @@ type AnyContext = Context<'registry_package' | 'package' | 'release' | 'reposito
  */
 export async function fanOut(
   context: AnyContext,
-  deps: Deps,
-  batcher: ReleaseBatcher,
+  { deps, batcher, cache }: ImageServices,
   releasesOf: (config: CourierConfigLike) => Normalised,
 ): Promise<number> {
   const installationId = context.payload.installation?.id;
@@ -34,8 +39,8 @@ export async function fanOut(
   }
   let targets;
   try {
-    const repositories = await installationRepositories(context.octokit);
-    targets = await configuredTargets(context.octokit, installationId, repositories, deps, context.log);
+    const repositories = await cache.repositories(installationId, () => installationRepositories(context.octokit));
+    targets = await configuredTargets(context.octokit, installationId, repositories, deps, context.log, cache);
   } catch (error) {
     batcher.unclaim(context.id);
     throw error;
@@ -54,15 +59,14 @@ export async function fanOut(
 export async function handleFixedReleases(
   context: AnyContext,
   normalised: Normalised,
-  deps: Deps,
-  batcher: ReleaseBatcher,
+  services: ImageServices,
 ): Promise<void> {
   if (normalised.releases.length === 0) {
     context.log.info(`${context.name} ${context.id}: nothing to do: ${normalised.ignored ?? 'no releases'}`);
     return;
   }
   context.log.info(`${context.name} ${context.id}: ${normalised.releases.map(describe).join(', ')}`);
-  await fanOut(context, deps, batcher, () => normalised);
+  await fanOut(context, services, () => normalised);
 }
 
 function describe(release: Release): string {

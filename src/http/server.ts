@@ -8,6 +8,7 @@ import { createNodeMiddleware, type Probot } from 'probot';
 import { courierApp } from '../app.ts';
 import type { AppDeps } from '../app-deps.ts';
 import type { CourierMetrics } from '../metrics.ts';
+import { InstallationCache } from '../handlers/installation-cache.ts';
 import { ReleaseBatcher, type Scheduler } from '../handlers/release-batcher.ts';
 import { Resync } from '../handlers/resync.ts';
 import { updateImagesFlush } from '../handlers/update-images.ts';
@@ -53,7 +54,8 @@ export async function startCourierServer(options: {
     intervalMs: options.resyncIntervalMs,
     ...(options.scheduler ? { scheduler: options.scheduler } : {}),
   });
-  const webhooks = await createNodeMiddleware(courierApp({ deps, metrics, batcher }), { probot });
+  const cache = new InstallationCache({ now: () => deps.now() });
+  const webhooks = await createNodeMiddleware(courierApp({ deps, metrics, batcher, cache }), { probot });
   const router = createRouter([...builtinRoutes(metrics, options.version ?? 'dev'), ...(deps.httpRoutes ?? [])], { log });
 
   const server = createServer((req, res) => {

@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { courierApp } from '../../src/app.ts';
+import { InstallationCache } from '../../src/handlers/installation-cache.ts';
 import { ReleaseBatcher } from '../../src/handlers/release-batcher.ts';
 import { CONFIG_YAML, ManualScheduler, example, fakeDeps, testProbot, tokenResponse } from './helpers.ts';
 
@@ -19,7 +20,7 @@ function setup() {
   const { probot, logs, metrics } = testProbot();
   const { deps, updates } = fakeDeps();
   const batcher = new ReleaseBatcher({ scheduler: new ManualScheduler(), now: deps.now, flush: async () => [] });
-  probot.load(courierApp({ deps, metrics, batcher }));
+  probot.load(courierApp({ deps, metrics, batcher, cache: new InstallationCache({ now: deps.now }) }));
   return { probot, logs, updates };
 }
 

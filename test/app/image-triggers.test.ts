@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { courierApp } from '../../src/app.ts';
+import { InstallationCache } from '../../src/handlers/installation-cache.ts';
 import { ReleaseBatcher } from '../../src/handlers/release-batcher.ts';
 import { updateImagesFlush } from '../../src/handlers/update-images.ts';
 import { CONFIG_YAML, ManualScheduler, example, fakeDeps, repository, testProbot, tokenResponse } from './helpers.ts';
@@ -14,18 +15,18 @@ const yaml = (text: string) => [200, text, { 'content-type': 'application/vnd.gi
 
 function setup(overrides: Parameters<typeof fakeDeps>[0] = {}) {
   const { probot, logs, metrics } = testProbot();
-  const { deps, updates, resyncs } = fakeDeps(overrides);
+  const clock = { now: new Date('2026-01-02T03:04:05Z') };
+  const { deps, updates, resyncs } = fakeDeps({ now: () => clock.now, ...overrides });
   const scheduler = new ManualScheduler();
   const batcher = new ReleaseBatcher({ scheduler, now: deps.now, flush: updateImagesFlush(deps, metrics, probot.log) });
-  probot.load(courierApp({ deps, metrics, batcher }));
-  return { probot, logs, metrics, deps, updates, resyncs, scheduler, batcher };
+  probot.load(courierApp({ deps, metrics, batcher, cache: new InstallationCache({ now: deps.now }) }));
+  return { probot, logs, metrics, deps, updates, resyncs, scheduler, batcher, clock };
 }
 
 /** Installation with three repositories over two pages: one uses the image, one has no config, one another image. */
-function mockInstallation(scope: nock.Scope) {
+function mockInstallation(scope: nock.Scope, { token = true } = {}) {
+  if (token) scope.post('/app/installations/1/access_tokens').reply(201, tokenResponse());
   return scope
-    .post('/app/installations/1/access_tokens')
-    .reply(201, tokenResponse())
     .get('/installation/repositories')
     .query({ per_page: 100 })
     .reply(200, { total_count: 3, repository_selection: 'all', repositories: [repository('acme', 'gitops'), repository('acme', 'website')] }, {
@@ -203,5 +204,43 @@ describe('image triggers', () => {
       environments: [{ name: 'dev', clusters: ['c'], paths: ['**'] }],
       images: [{ repository: 'ghcr.io/acme/app' }],
     });
+  });
+
+  it('a burst of releases costs one listing and one config read per repository, until the config changes', async () => {
+    const { probot, updates, scheduler, batcher, clock } = setup();
+    mockInstallation(nock(API));
+    const tags = ['1.4.2', '1.4.3', '1.4.4'];
+    for (const [i, tag] of tags.entries()) {
+      const payload = registryPackage();
+      payload.registry_package.package_version.container_metadata.tag.name = tag;
+      await probot.receive({ id: `burst-${i}`, name: 'registry_package', payload });
+    }
+    scheduler.fireAll();
+    await batcher.drain();
+    expect(updates.map((u) => [u.target.repo, u.releases.map((r) => r.tag)])).toEqual([['gitops', tags]]);
+
+    // A push that changes acme/gitops's config makes the next event read it again.
+    const push = example('push', undefined, 4);
+    Object.assign(push.repository, { name: 'gitops', full_name: 'acme/gitops' });
+    push.repository.owner.login = 'acme';
+    push.commits[0].modified = ['.github/courier.yml'];
+    nock(API)
+      .get(`/repos/acme/gitops${CONFIG}`)
+      .query({ ref: push.after })
+      .reply(...yaml(CONFIG_YAML))
+      .post('/repos/acme/gitops/check-runs')
+      .reply(201, { id: 1 })
+      .get(`/repos/acme/gitops${CONFIG}`)
+      .reply(...yaml(CONFIG_YAML.replace('ghcr.io/acme/app', 'ghcr.io/acme/other')));
+    await probot.receive({ id: 'push-config', name: 'push', payload: push });
+    await probot.receive({ id: 'after-push', name: 'registry_package', payload: registryPackage() });
+    expect(scheduler.fireAll()).toBe(0);
+
+    // Past the TTL everything is read again.
+    clock.now = new Date(clock.now.getTime() + 61_000);
+    // The installation token is still valid: Probot caches it.
+    mockInstallation(nock(API), { token: false });
+    await probot.receive({ id: 'after-ttl', name: 'registry_package', payload: registryPackage() });
+    expect(scheduler.fireAll()).toBe(1);
   });
 });

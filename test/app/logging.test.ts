@@ -2,6 +2,7 @@ import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { courierApp } from '../../src/app.ts';
 import { RATE_LIMIT_RETRIES, retryRateLimited } from '../../src/handlers/octokit.ts';
+import { InstallationCache } from '../../src/handlers/installation-cache.ts';
 import { ReleaseBatcher } from '../../src/handlers/release-batcher.ts';
 import { CONFIG_YAML, INSTALLATION_TOKEN, ManualScheduler, PRIVATE_KEY, WEBHOOK_SECRET, example, fakeDeps, testProbot, tokenResponse } from './helpers.ts';
 
@@ -20,7 +21,7 @@ describe('logs', () => {
     const { probot, logs, metrics } = testProbot(undefined, 'trace');
     const { deps } = fakeDeps();
     const batcher = new ReleaseBatcher({ scheduler: new ManualScheduler(), now: deps.now, flush: async () => [] });
-    probot.load(courierApp({ deps, metrics, batcher }));
+    probot.load(courierApp({ deps, metrics, batcher, cache: new InstallationCache({ now: deps.now }) }));
     const payload = example('push', undefined, 4);
     payload.commits[0].modified = ['.github/courier.yml'];
     nock(API, { reqheaders: { authorization: `token ${INSTALLATION_TOKEN}` } })

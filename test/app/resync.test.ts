@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { courierApp } from '../../src/app.ts';
+import { InstallationCache } from '../../src/handlers/installation-cache.ts';
 import { ReleaseBatcher } from '../../src/handlers/release-batcher.ts';
 import { DEFAULT_RESYNC_INTERVAL_MS, parseResyncInterval, Resync } from '../../src/handlers/resync.ts';
 import { CONFIG_YAML, ManualScheduler, example, fakeDeps, repository, testProbot, tokenResponse } from './helpers.ts';
@@ -86,7 +87,7 @@ describe('installation events', () => {
     const { probot } = testProbot();
     const { deps, resyncs } = fakeDeps();
     const batcher = new ReleaseBatcher({ scheduler: new ManualScheduler(), now: deps.now, flush: async () => [] });
-    probot.load(courierApp({ deps, metrics: testProbot().metrics, batcher }));
+    probot.load(courierApp({ deps, metrics: testProbot().metrics, batcher, cache: new InstallationCache({ now: deps.now }) }));
     return { probot, resyncs };
   }
 
