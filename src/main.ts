@@ -26,13 +26,21 @@ export async function runServer(deps: AppDeps, env: NodeJS.ProcessEnv = process.
     version: env.npm_package_version ?? 'dev',
   });
   probot.log.info(`Courier listening on ${courier.url}`);
+  const close = courier.close.bind(courier);
   const shutdown = (signal: string) => {
     probot.log.info(`${signal}: finishing open work`);
-    void courier.close().then(() => process.exit(0));
+    void close().then(() => process.exit(0));
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
-  return courier;
+  return {
+    ...courier,
+    async close() {
+      process.off('SIGTERM', shutdown);
+      process.off('SIGINT', shutdown);
+      await close();
+    },
+  };
 }
 
 /**

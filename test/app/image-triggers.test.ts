@@ -62,11 +62,12 @@ afterEach(() => {
 
 describe('image triggers', () => {
   it('registry_package.published fans out to the configured repositories that use the image', async () => {
-    const { probot, updates, scheduler, batcher, metrics } = setup();
+    const { probot, updates, scheduler, batcher, metrics, clock } = setup();
     const scope = mockInstallation(nock(API));
     await probot.receive({ id: 'delivery-1', name: 'registry_package', payload: registryPackage() });
     expect(scope.isDone()).toBe(true);
     expect(updates).toEqual([]);
+    clock.now = new Date(clock.now.getTime() + 10_500);
     expect(scheduler.fireAll()).toBe(1);
     await batcher.drain();
     expect(updates).toHaveLength(1);
@@ -86,6 +87,10 @@ describe('image triggers', () => {
     const text = await metrics.registry.metrics();
     expect(text).toContain('courier_events_total{event="registry_package",action="published"} 1');
     expect(text).toContain('courier_pull_requests_total{action="opened"} 1');
+    // Event → PR latency: the 10 s window plus the write, measured on the injected clock.
+    expect(text).toContain('courier_event_to_pr_seconds_bucket{le="10"} 0');
+    expect(text).toContain('courier_event_to_pr_seconds_bucket{le="20"} 1');
+    expect(text).toContain('courier_event_to_pr_seconds_sum 10.5');
     expect(text).toContain('courier_github_requests_total{route="/installation/repositories",method="GET"} 2');
     expect(text).toContain('courier_github_requests_total{route="/repos/{owner}/{repo}/contents/{path}",method="GET"} 4');
   });

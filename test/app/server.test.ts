@@ -73,7 +73,7 @@ describe('HTTP server on 127.0.0.1', () => {
         checkRun = body;
         return true;
       })
-      .reply(201, { id: 1 });
+      .reply(201, { id: 1 }, { 'x-ratelimit-remaining': '4987', 'x-ratelimit-resource': 'core' });
     const response = await postWebhook('push', payload);
     expect(response.status).toBe(200);
     expect(checkRun).toMatchObject({ name: 'courier/config', head_sha: payload.after, conclusion: 'success' });
@@ -96,6 +96,7 @@ describe('HTTP server on 127.0.0.1', () => {
     const text = await response.text();
     expect(text).toContain('courier_events_total{event="push",action=""} 1');
     expect(text).toContain('courier_github_requests_total{route="/repos/{owner}/{repo}/check-runs",method="POST"} 1');
+    expect(text).toContain('courier_github_rate_limit_remaining{resource="core"} 4987');
     expect(text).toContain('# TYPE courier_event_to_pr_seconds histogram');
   });
 
