@@ -41,6 +41,24 @@ describe('logs', () => {
     expect(text).not.toContain(WEBHOOK_SECRET);
     for (const line of PRIVATE_KEY.split('\n').filter((l) => l.length > 20)) expect(text).not.toContain(line);
   });
+
+  it('stay clean when a request fails and the error (with its request) is logged', async () => {
+    const { probot, logs, metrics } = testProbot(undefined, 'trace');
+    const { deps } = fakeDeps();
+    const batcher = new ReleaseBatcher({ scheduler: new ManualScheduler(), now: deps.now, flush: async () => [] });
+    probot.load(courierApp({ deps, metrics, batcher, cache: new InstallationCache({ now: deps.now }) }));
+    const payload = example('push', undefined, 4);
+    payload.commits[0].modified = ['.github/courier.yml'];
+    nock(API).post('/app/installations/1/access_tokens').reply(201, tokenResponse());
+    nock(API).get('/repos/Codertocat/Hello-World/contents/.github%2Fcourier.yml').query(true).reply(502, { message: 'Bad Gateway' });
+    const error = await probot.receive({ id: 'secret-fail', name: 'push', payload }).catch((e: unknown) => e);
+    // Logged the way the webhook middleware logs a failed delivery: the whole error, request included.
+    probot.log.error({ err: error }, 'delivery failed');
+    expect(logs.text).toContain('"authorization":"token [REDACTED]"');
+    expect(logs.text).toContain('Bad Gateway');
+    expect(logs.text).not.toContain(INSTALLATION_TOKEN);
+    expect(logs.text).not.toContain(WEBHOOK_SECRET);
+  });
 });
 
 describe('rate-limit callbacks', () => {
