@@ -35,7 +35,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Couri
     }),
     githubRequests: new Counter({
       name: 'courier_github_requests_total',
-      help: 'GitHub API requests by route template and method (errors included).',
+      help: 'GitHub API HTTP attempts by route template and method (retries and errors included).',
       labelNames: ['route', 'method'],
       registers: [registry],
     }),
@@ -67,37 +67,38 @@ export function recordOutcomes(metrics: CourierMetrics, outcomes: UpdateOutcome[
   }
 }
 
-interface HookedOctokit {
-  hook: {
-    wrap(
-      name: 'request',
-      wrapper: (request: (options: RequestOptionsLike) => Promise<ResponseLike>, options: RequestOptionsLike) => Promise<ResponseLike>,
-    ): void;
-  };
-}
+type Fetch = typeof globalThis.fetch;
 interface RequestOptionsLike {
   method?: string;
   url?: string;
+  request?: { fetch?: Fetch; [key: string]: unknown };
 }
-interface ResponseLike {
-  headers: Record<string, string | number | undefined>;
+interface HookedOctokit {
+  hook: {
+    wrap(name: 'request', wrapper: (request: (options: RequestOptionsLike) => Promise<unknown>, options: RequestOptionsLike) => Promise<unknown>): void;
+  };
 }
 
-/** Octokit plugin factory: counts every request by route template and tracks the rate-limit headers. */
+/**
+ * Octokit plugin factory: counts every HTTP attempt by route template and tracks the rate-limit
+ * headers. A plugin's hook sits outside Probot's retry and throttling hooks, which retry by calling
+ * the inner request again; so the counting happens in the `fetch` this hook hands down, which every
+ * attempt — retries and failures included — goes through, while the route template is still known.
+ */
 export function githubRequestMetrics(metrics: CourierMetrics): (octokit: unknown) => void {
   return (octokit) => {
-    // wrap (not after) so failed requests — 404s of missing config files, 5xx — are counted too.
-    (octokit as HookedOctokit).hook.wrap('request', async (request, options) => {
-      metrics.githubRequests.inc({ route: routeLabel(options.url ?? ''), method: options.method ?? 'GET' });
-      try {
-        const response = await request(options);
+    (octokit as HookedOctokit).hook.wrap('request', (request, options) => {
+      const labels = { route: routeLabel(options.url ?? ''), method: options.method ?? 'GET' };
+      const inner: Fetch = options.request?.fetch ?? ((input, init) => globalThis.fetch(input, init));
+      const counting: Fetch = async (input, init) => {
+        metrics.githubRequests.inc(labels);
+        const response = await inner(input, init);
         observeRateLimit(metrics, response.headers);
         return response;
-      } catch (error) {
-        const headers = (error as { response?: ResponseLike }).response?.headers;
-        if (headers) observeRateLimit(metrics, headers);
-        throw error;
-      }
+      };
+      // Mutated in place: before-after-hook binds every inner hook to this same options object.
+      options.request = { ...options.request, fetch: counting };
+      return request(options);
     });
   };
 }
@@ -112,8 +113,8 @@ export function routeLabel(url: string): string {
   return path.replace(/\/\d+(?=\/|$)/g, '/{id}');
 }
 
-function observeRateLimit(metrics: CourierMetrics, headers: ResponseLike['headers']): void {
-  const remaining = Number(headers['x-ratelimit-remaining']);
-  if (headers['x-ratelimit-remaining'] === undefined || !Number.isFinite(remaining)) return;
-  metrics.rateLimitRemaining.set({ resource: String(headers['x-ratelimit-resource'] ?? 'core') }, remaining);
+function observeRateLimit(metrics: CourierMetrics, headers: Headers): void {
+  const remaining = headers.get('x-ratelimit-remaining');
+  if (remaining === null || !Number.isFinite(Number(remaining))) return;
+  metrics.rateLimitRemaining.set({ resource: headers.get('x-ratelimit-resource') ?? 'core' }, Number(remaining));
 }

@@ -35,7 +35,7 @@ export function retryRateLimited(kind: 'primary' | 'secondary') {
  */
 export function createCourierOctokit(
   metrics: CourierMetrics,
-  plugins: { retry?: boolean; throttle?: boolean } = {},
+  plugins: { retry?: boolean; throttle?: boolean; /** Milliseconds per `retry-after` second (tests shorten it). */ retryAfterBaseMs?: number } = {},
 ): typeof ProbotOctokit {
   const WithMetrics = ProbotOctokit.plugin(githubRequestMetrics(metrics)) as unknown as typeof ProbotOctokit;
   // A function layer, so Probot's own throttle options (which it passes on every construction) keep
@@ -48,6 +48,7 @@ export function createCourierOctokit(
       onRateLimit: retryRateLimited('primary'),
       onSecondaryRateLimit: retryRateLimited('secondary'),
       ...(plugins.throttle === false ? { enabled: false } : {}),
+      ...(plugins.retryAfterBaseMs !== undefined ? { retryAfterBaseValue: plugins.retryAfterBaseMs } : {}),
     },
   })) as typeof ProbotOctokit;
 }
