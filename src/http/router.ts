@@ -62,7 +62,11 @@ export function compilePath(pattern: string): (path: string) => Record<string, s
       const value = actual[i]!;
       if (part.startsWith(':')) {
         if (value === '') return undefined;
-        params[part.slice(1)] = decodeURIComponent(value);
+        try {
+          params[part.slice(1)] = decodeURIComponent(value);
+        } catch {
+          return undefined; // malformed %-escape: no route of ours
+        }
       } else if (part !== value) return undefined;
     }
     return params;

@@ -121,5 +121,6 @@ describe('HTTP server on 127.0.0.1', () => {
     const wrong = await fetch(`${courier.url}/api/courier/registry/distribution`);
     expect([wrong.status, wrong.headers.get('allow')]).toEqual([405, 'POST']);
     expect((await fetch(`${courier.url}/nope`)).status).toBe(404);
+    expect((await fetch(`${courier.url}/api/courier/registry/%E0`, { method: 'POST', body: '{}' })).status).toBe(404);
   });
 });
