@@ -1,0 +1,77 @@
+/**
+ * What the GitHub App needs from the rest of Courier, injected so the app's wiring and handlers can be
+ * built and tested before (and independently of) the engine, the write path and the route handlers.
+ */
+import type { ProbotOctokit } from 'probot';
+import type { Release } from './core/types.ts';
+
+/** The part of a validated `.github/courier.yml` the app itself reads. */
+export interface CourierConfigLike {
+  environments: Array<{ name: string; clusters: string[]; paths: string[] }>;
+  images?: Array<{ repository: string; source?: { repository: string } }>;
+  /** `groupWindow`: seconds as a number, or a duration string such as `10s`, `500ms`, `1m`. */
+  pullRequests?: { groupWindow?: number | string };
+}
+
+/** One problem of an invalid config; `path` is the field (e.g. `environments[0].paths`). */
+export interface ConfigProblem {
+  path: string;
+  message: string;
+  line?: number;
+}
+
+/** Result of validating a config object. */
+export type ConfigValidation =
+  | { ok: true; config: CourierConfigLike }
+  | { ok: false; problems: ConfigProblem[] };
+
+/** A GitOps repository Courier acts on, with an authenticated installation client. */
+export interface UpdateTarget {
+  octokit: ProbotOctokit;
+  installationId: number;
+  owner: string;
+  repo: string;
+  cloneUrl: string;
+  defaultBranch: string;
+  config: CourierConfigLike;
+}
+
+/** What happened in one environment after an update: the write path's verdict. */
+export interface UpdateOutcome {
+  environment: string;
+  action: 'opened' | 'updated' | 'unchanged' | 'nothing';
+  pullRequest?: { number: number; url: string };
+  /** Older PRs this one superseded (closed or rewritten). */
+  superseded?: Array<{ number: number }>;
+}
+
+/** A plain HTTP route mounted beside Probot's webhook route (registry notifications, reports). */
+export interface HttpRoute {
+  method: 'GET' | 'POST';
+  /** Exact path, or with `:name` segments that land in `params`. */
+  path: string;
+  handle(req: {
+    rawBody: Buffer;
+    headers: Record<string, string | string[] | undefined>;
+    params: Record<string, string>;
+  }): Promise<{ status: number; body: unknown; headers?: Record<string, string> }>;
+}
+
+/** The injected dependencies of the GitHub App. */
+export interface AppDeps {
+  /** Validates a merged config object (strict schema). */
+  validateConfig(value: unknown): ConfigValidation;
+  /** Plans and publishes image updates for one repository; returns what happened per environment. */
+  updateImages(target: UpdateTarget, releases: Release[]): Promise<UpdateOutcome[]>;
+  /**
+   * Whether a repository may use an image, decided cheaply for fan-out. When absent, a repository
+   * uses an image when its config lists it in `images`, or when the config lists no images at all
+   * (the planner then looks at the content and changes nothing if the image is not there).
+   */
+  usesImage?(target: Omit<UpdateTarget, 'octokit'>, release: Release): boolean;
+  /** Level-triggered safety net: re-plan everything of one repository (periodic and on install). */
+  resync(target: UpdateTarget): Promise<UpdateOutcome[]>;
+  /** Extra HTTP routes (registry notifications, cluster reports). */
+  httpRoutes?: HttpRoute[];
+  now(): Date;
+}

@@ -1,0 +1,144 @@
+/**
+ * Groups releases per repository over a short window so releases that arrive together become one
+ * `updateImages` call (one PR per environment), and coalesces duplicate deliveries: the same webhook
+ * delivered ten times results in one call. Work on one repository is serialised.
+ */
+import type { Release } from '../core/types.ts';
+import type { UpdateOutcome, UpdateTarget } from '../app-deps.ts';
+
+/** The default grouping window when the config sets none. */
+export const DEFAULT_GROUP_WINDOW_MS = 10_000;
+
+/** A timer source; tests pass a manual one. */
+export interface Scheduler {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** What the batcher calls when a window closes. */
+export type FlushHandler = (target: UpdateTarget, releases: Release[], receivedAt: Date) => Promise<UpdateOutcome[]>;
+
+interface Pending {
+  target: UpdateTarget;
+  releases: Map<string, Release>;
+  deliveries: Set<string>;
+  receivedAt: Date;
+  handle: unknown;
+}
+
+/** Parses `groupWindow`: seconds as a number, or `500ms`, `10s`, `1m`; undefined → the default. */
+export function groupWindowMs(value: number | string | undefined): number {
+  if (value === undefined) return DEFAULT_GROUP_WINDOW_MS;
+  if (typeof value === 'number') return Math.max(0, value * 1000);
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(value.trim());
+  if (!match) return DEFAULT_GROUP_WINDOW_MS;
+  const amount = Number(match[1]);
+  return match[2] === 'ms' ? amount : match[2] === 's' ? amount * 1000 : amount * 60_000;
+}
+
+/** Batches releases per repository; see the module comment. */
+export class ReleaseBatcher {
+  readonly #pending = new Map<string, Pending>();
+  /** Delivery ids already taken per repository, oldest first, bounded. */
+  readonly #seen = new Map<string, true>();
+  readonly #running = new Map<string, Promise<unknown>>();
+  readonly #inFlight = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly options: {
+      flush: FlushHandler;
+      now: () => Date;
+      scheduler?: Scheduler;
+      onError?: (error: unknown, target: UpdateTarget) => void;
+      maxSeenDeliveries?: number;
+    },
+  ) {}
+
+  /**
+   * Claims a delivery before any work (fan-out costs API calls): false when it was already claimed.
+   * `unclaim` after a failure so GitHub's redelivery is taken.
+   */
+  claim(deliveryId: string): boolean {
+    const key = `delivery\n${deliveryId}`;
+    if (this.#seen.has(key)) return false;
+    this.#remember(key);
+    return true;
+  }
+
+  /** Forgets a claimed delivery whose handling failed. */
+  unclaim(deliveryId: string): void {
+    this.#seen.delete(`delivery\n${deliveryId}`);
+  }
+
+  /** Adds releases for a repository; returns false when this delivery was already taken for it. */
+  add(target: UpdateTarget, releases: Release[], deliveryId: string): boolean {
+    const key = repoKey(target);
+    const seenKey = `${key}\n${deliveryId}`;
+    if (this.#seen.has(seenKey)) return false;
+    this.#remember(seenKey);
+    let pending = this.#pending.get(key);
+    if (!pending) {
+      const window = groupWindowMs(target.config.pullRequests?.groupWindow);
+      pending = { target, releases: new Map(), deliveries: new Set(), receivedAt: this.options.now(), handle: undefined };
+      const scheduled = pending;
+      pending.handle = this.#scheduler.setTimeout(() => this.#close(key, scheduled), window);
+      this.#pending.set(key, pending);
+    }
+    // The newest event's client and config are the freshest.
+    pending.target = target;
+    pending.deliveries.add(seenKey);
+    for (const release of releases) pending.releases.set(releaseKey(release), release);
+    return true;
+  }
+
+  /** Flushes every open window now (shutdown) and waits for all work to finish. */
+  async drain(): Promise<void> {
+    for (const [key, pending] of [...this.#pending]) {
+      this.#scheduler.clearTimeout(pending.handle);
+      this.#close(key, pending);
+    }
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+  }
+
+  /** Number of repositories with an open window. */
+  get pendingRepositories(): number {
+    return this.#pending.size;
+  }
+
+  get #scheduler(): Scheduler {
+    return this.options.scheduler ?? { setTimeout: (cb, ms) => setTimeout(cb, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
+  }
+
+  #close(key: string, pending: Pending): void {
+    if (this.#pending.get(key) === pending) this.#pending.delete(key);
+    const previous = this.#running.get(key) ?? Promise.resolve();
+    const run = previous
+      .catch(() => undefined)
+      .then(() => this.options.flush(pending.target, [...pending.releases.values()], pending.receivedAt))
+      .catch((error: unknown) => {
+        // A failed batch may be delivered again (GitHub redelivery) and must then be taken.
+        for (const seenKey of pending.deliveries) this.#seen.delete(seenKey);
+        this.options.onError?.(error, pending.target);
+      });
+    this.#running.set(key, run);
+    this.#inFlight.add(run);
+    void run.finally(() => {
+      this.#inFlight.delete(run);
+      if (this.#running.get(key) === run) this.#running.delete(key);
+    });
+  }
+
+  #remember(seenKey: string): void {
+    this.#seen.set(seenKey, true);
+    const max = this.options.maxSeenDeliveries ?? 10_000;
+    while (this.#seen.size > max) this.#seen.delete(this.#seen.keys().next().value as string);
+  }
+}
+
+function repoKey(target: Pick<UpdateTarget, 'installationId' | 'owner' | 'repo'>): string {
+  return `${target.installationId}/${target.owner}/${target.repo}`.toLowerCase();
+}
+
+function releaseKey(release: Release): string {
+  return `${release.repository}:${release.tag}@${release.digest ?? ''}`;
+}

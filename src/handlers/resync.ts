@@ -1,0 +1,128 @@
+/**
+ * The level-triggered safety net: every interval, each configured repository of every installation
+ * is re-planned (`deps.resync`), so a lost webhook or a crash mid-write loses nothing. Also runs for
+ * repositories added to an installation. Runs never overlap; one repository's failure does not stop
+ * the others.
+ */
+import type { Probot, ProbotOctokit } from 'probot';
+import type { AppDeps, UpdateTarget } from '../app-deps.ts';
+import type { Scheduler } from './release-batcher.ts';
+import { configuredTargets, installationRepositories, type RepositoryLike } from './fan-out.ts';
+
+/** The default interval between resyncs. */
+export const DEFAULT_RESYNC_INTERVAL_MS = 10 * 60_000;
+
+/** Parses `COURIER_RESYNC_INTERVAL` (`10m`, `30s`, `1h`, or plain seconds); `0`/`off` disables. */
+export function parseResyncInterval(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return DEFAULT_RESYNC_INTERVAL_MS;
+  const text = value.trim();
+  if (text === 'off' || text === '0') return 0;
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text);
+  if (!match) throw new Error(`COURIER_RESYNC_INTERVAL="${value}" is not a duration: use e.g. 10m, 30s, 1h, or off`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 's']!;
+  return Number(match[1]) * unit;
+}
+
+type Deps = Pick<AppDeps, 'validateConfig' | 'resync'>;
+interface Log {
+  info(message: string): void;
+  warn(message: string): void;
+  error(object: unknown, message: string): void;
+}
+
+/** Resyncs the given repositories of one installation; returns how many were resynced. */
+export async function resyncRepositories(
+  octokit: ProbotOctokit,
+  installationId: number,
+  repositories: RepositoryLike[],
+  deps: Deps,
+  log: Log,
+): Promise<number> {
+  const targets = await configuredTargets(octokit, installationId, repositories, deps, log);
+  let done = 0;
+  for (const target of targets) {
+    try {
+      await deps.resync(target);
+      done++;
+    } catch (error) {
+      log.error({ err: error }, `resync of ${name(target)} failed; the next run retries it`);
+    }
+  }
+  return done;
+}
+
+/** Periodic resync of every installation; `start()`/`stop()` for the server and tests. */
+export class Resync {
+  #handle: unknown;
+  #running: Promise<number> | undefined;
+  #stopped = true;
+
+  constructor(
+    private readonly options: {
+      probot: Pick<Probot, 'auth'>;
+      deps: Deps;
+      log: Log;
+      intervalMs: number;
+      scheduler?: Scheduler;
+    },
+  ) {}
+
+  /** Schedules runs every interval (the first one interval from now). No-op when the interval is 0. */
+  start(): void {
+    if (this.options.intervalMs <= 0 || !this.#stopped) return;
+    this.#stopped = false;
+    this.#schedule();
+  }
+
+  /** Cancels the next run and waits for a running one. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#handle !== undefined) this.#scheduler.clearTimeout(this.#handle);
+    this.#handle = undefined;
+    await this.#running?.catch(() => undefined);
+  }
+
+  /** One pass over every installation; concurrent calls share the running pass. */
+  runOnce(): Promise<number> {
+    this.#running ??= this.#pass().finally(() => {
+      this.#running = undefined;
+    });
+    return this.#running;
+  }
+
+  get #scheduler(): Scheduler {
+    return this.options.scheduler ?? { setTimeout: (cb, ms) => setTimeout(cb, ms).unref(), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
+  }
+
+  #schedule(): void {
+    this.#handle = this.#scheduler.setTimeout(() => {
+      void this.runOnce()
+        .catch((error: unknown) => this.options.log.error({ err: error }, 'resync pass failed'))
+        .finally(() => {
+          if (!this.#stopped) this.#schedule();
+        });
+    }, this.options.intervalMs);
+  }
+
+  async #pass(): Promise<number> {
+    const { probot, deps, log } = this.options;
+    const app = await probot.auth();
+    const installations = (await app.paginate('GET /app/installations', { per_page: 100 })) as Array<{ id: number; suspended_at?: string | null }>;
+    let total = 0;
+    for (const installation of installations) {
+      if (installation.suspended_at) continue;
+      try {
+        const octokit = await probot.auth(installation.id);
+        total += await resyncRepositories(octokit, installation.id, await installationRepositories(octokit), deps, log);
+      } catch (error) {
+        log.error({ err: error }, `resync of installation ${installation.id} failed; the next run retries it`);
+      }
+    }
+    log.info(`resync: ${total} repositories in ${installations.length} installations`);
+    return total;
+  }
+}
+
+function name(target: UpdateTarget): string {
+  return `${target.owner}/${target.repo}`;
+}

@@ -1,0 +1,19 @@
+/** What happens when a batch closes: the injected planner/write path, then metrics and a log line. */
+import type { AppDeps } from '../app-deps.ts';
+import { recordOutcomes, type CourierMetrics } from '../metrics.ts';
+import type { FlushHandler } from './release-batcher.ts';
+
+/** The batcher's flush: `deps.updateImages`, outcomes recorded as metrics and logged. */
+export function updateImagesFlush(
+  deps: Pick<AppDeps, 'updateImages' | 'now'>,
+  metrics: CourierMetrics,
+  log: { info(message: string): void },
+): FlushHandler {
+  return async (target, releases, receivedAt) => {
+    const outcomes = await deps.updateImages(target, releases);
+    recordOutcomes(metrics, outcomes, receivedAt, deps.now());
+    const summary = outcomes.map((o) => `${o.environment}: ${o.action}${o.pullRequest ? ` #${o.pullRequest.number}` : ''}`);
+    log.info(`${target.owner}/${target.repo}: ${releases.length} releases → ${summary.join(', ') || 'no environments'}`);
+    return outcomes;
+  };
+}

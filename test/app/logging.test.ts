@@ -1,0 +1,77 @@
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { courierApp } from '../../src/app.ts';
+import { RATE_LIMIT_RETRIES, retryRateLimited } from '../../src/handlers/octokit.ts';
+import { InstallationCache } from '../../src/handlers/installation-cache.ts';
+import { ReleaseBatcher } from '../../src/handlers/release-batcher.ts';
+import { CONFIG_YAML, INSTALLATION_TOKEN, ManualScheduler, PRIVATE_KEY, WEBHOOK_SECRET, example, fakeDeps, testProbot, tokenResponse } from './helpers.ts';
+
+const API = 'https://api.github.com';
+
+beforeEach(() => nock.disableNetConnect());
+afterEach(() => {
+  const pending = nock.pendingMocks();
+  nock.cleanAll();
+  nock.enableNetConnect();
+  expect(pending).toEqual([]);
+});
+
+describe('logs', () => {
+  it('never contain the installation token, the webhook secret or the private key, even at trace level', async () => {
+    const { probot, logs, metrics } = testProbot(undefined, 'trace');
+    const { deps } = fakeDeps();
+    const batcher = new ReleaseBatcher({ scheduler: new ManualScheduler(), now: deps.now, flush: async () => [] });
+    probot.load(courierApp({ deps, metrics, batcher, cache: new InstallationCache({ now: deps.now }) }));
+    const payload = example('push', undefined, 4);
+    payload.commits[0].modified = ['.github/courier.yml'];
+    nock(API, { reqheaders: { authorization: `token ${INSTALLATION_TOKEN}` } })
+      .get('/repos/Codertocat/Hello-World/contents/.github%2Fcourier.yml')
+      .query(true)
+      .reply(200, CONFIG_YAML, { 'content-type': 'text/plain' })
+      .post('/repos/Codertocat/Hello-World/check-runs')
+      .reply(201, { id: 1 });
+    nock(API).post('/app/installations/1/access_tokens').reply(201, tokenResponse());
+    await probot.receive({ id: 'secret-test', name: 'push', payload });
+
+    const text = logs.text;
+    // The test only means something if requests were logged at all.
+    expect(text).toContain('GitHub request: POST https://api.github.com/repos/Codertocat/Hello-World/check-runs - 201');
+    expect(text).toContain('courier/config on Codertocat/Hello-World@');
+    expect(text).not.toContain(INSTALLATION_TOKEN);
+    expect(text).not.toContain(WEBHOOK_SECRET);
+    for (const line of PRIVATE_KEY.split('\n').filter((l) => l.length > 20)) expect(text).not.toContain(line);
+  });
+
+  it('stay clean when a request fails and the error (with its request) is logged', async () => {
+    const { probot, logs, metrics } = testProbot(undefined, 'trace');
+    const { deps } = fakeDeps();
+    const batcher = new ReleaseBatcher({ scheduler: new ManualScheduler(), now: deps.now, flush: async () => [] });
+    probot.load(courierApp({ deps, metrics, batcher, cache: new InstallationCache({ now: deps.now }) }));
+    const payload = example('push', undefined, 4);
+    payload.commits[0].modified = ['.github/courier.yml'];
+    nock(API).post('/app/installations/1/access_tokens').reply(201, tokenResponse());
+    nock(API).get('/repos/Codertocat/Hello-World/contents/.github%2Fcourier.yml').query(true).reply(502, { message: 'Bad Gateway' });
+    const error = await probot.receive({ id: 'secret-fail', name: 'push', payload }).catch((e: unknown) => e);
+    // Logged the way the webhook middleware logs a failed delivery: the whole error, request included.
+    probot.log.error({ err: error }, 'delivery failed');
+    expect(logs.text).toContain('"authorization":"token [REDACTED]"');
+    expect(logs.text).toContain('Bad Gateway');
+    expect(logs.text).not.toContain(INSTALLATION_TOKEN);
+    expect(logs.text).not.toContain(WEBHOOK_SECRET);
+  });
+});
+
+describe('rate-limit callbacks', () => {
+  it(`retry ${RATE_LIMIT_RETRIES} times with a log line, then give up`, () => {
+    const warnings: string[] = [];
+    const octokit = { log: { warn: (m: string) => warnings.push(m) } };
+    const decide = retryRateLimited('secondary');
+    const request = { method: 'POST', url: '/repos/{owner}/{repo}/git/refs' };
+    expect([0, 1, 2].map((count) => decide(60, request, octokit, count))).toEqual([true, true, false]);
+    expect(warnings).toEqual([
+      'GitHub secondary rate limit on POST /repos/{owner}/{repo}/git/refs: retry 1/2 in 60s',
+      'GitHub secondary rate limit on POST /repos/{owner}/{repo}/git/refs: retry 2/2 in 60s',
+      'GitHub secondary rate limit on POST /repos/{owner}/{repo}/git/refs: giving up',
+    ]);
+  });
+});

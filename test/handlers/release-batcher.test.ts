@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import type { UpdateTarget } from '../../src/app-deps.ts';
+import type { Release } from '../../src/core/types.ts';
+import { DEFAULT_GROUP_WINDOW_MS, groupWindowMs, ReleaseBatcher } from '../../src/handlers/release-batcher.ts';
+import { ManualScheduler } from '../app/helpers.ts';
+
+const target = (repo: string, groupWindow?: number | string): UpdateTarget => ({
+  octokit: {} as UpdateTarget['octokit'],
+  installationId: 1,
+  owner: 'acme',
+  repo,
+  cloneUrl: `https://github.com/acme/${repo}.git`,
+  defaultBranch: 'main',
+  config: { environments: [], ...(groupWindow !== undefined ? { pullRequests: { groupWindow } } : {}) },
+});
+const app = (tag: string): Release => ({ repository: 'ghcr.io/acme/app', tag });
+const api = (tag: string): Release => ({ repository: 'ghcr.io/acme/api', tag });
+
+function setup(flushImpl?: () => Promise<never>) {
+  const scheduler = new ManualScheduler();
+  const calls: Array<{ repo: string; releases: Release[]; receivedAt: Date }> = [];
+  const errors: unknown[] = [];
+  let clock = new Date('2026-01-01T00:00:00Z');
+  const batcher = new ReleaseBatcher({
+    scheduler,
+    now: () => clock,
+    flush: async (t, releases, receivedAt) => {
+      calls.push({ repo: t.repo, releases, receivedAt });
+      if (flushImpl) return flushImpl();
+      return [];
+    },
+    onError: (error) => errors.push(error),
+  });
+  return { scheduler, calls, errors, batcher, tick: (ms: number) => (clock = new Date(clock.getTime() + ms)) };
+}
+
+describe('groupWindowMs', () => {
+  it.each([
+    [undefined, DEFAULT_GROUP_WINDOW_MS],
+    [3, 3000],
+    ['500ms', 500],
+    ['15s', 15_000],
+    ['2m', 120_000],
+    ['soon', DEFAULT_GROUP_WINDOW_MS],
+  ])('%j → %i ms', (value, ms) => expect(groupWindowMs(value)).toBe(ms));
+});
+
+describe('ReleaseBatcher', () => {
+  it('groups releases of one repository arriving within the window into one call', async () => {
+    const { batcher, scheduler, calls, tick } = setup();
+    batcher.add(target('gitops'), [app('1.0.0')], 'd1');
+    tick(4000);
+    batcher.add(target('gitops'), [api('2.0.0')], 'd2');
+    expect(scheduler.timers.map((t) => t.ms)).toEqual([DEFAULT_GROUP_WINDOW_MS]);
+    expect(calls).toEqual([]);
+    scheduler.fireAll();
+    await batcher.drain();
+    expect(calls).toEqual([{ repo: 'gitops', releases: [app('1.0.0'), api('2.0.0')], receivedAt: new Date('2026-01-01T00:00:00Z') }]);
+  });
+
+  it('uses the configured window and keeps repositories apart', async () => {
+    const { batcher, scheduler, calls } = setup();
+    batcher.add(target('a', '2s'), [app('1')], 'd1');
+    batcher.add(target('b'), [app('1')], 'd1');
+    expect(scheduler.timers.map((t) => t.ms)).toEqual([2000, DEFAULT_GROUP_WINDOW_MS]);
+    scheduler.fireAll();
+    await batcher.drain();
+    expect(calls.map((c) => c.repo)).toEqual(['a', 'b']);
+  });
+
+  it('coalesces the same delivery received 10 times into one call with one release', async () => {
+    const { batcher, scheduler, calls } = setup();
+    const taken = Array.from({ length: 10 }, () => batcher.add(target('gitops'), [app('1.0.0')], 'same-delivery'));
+    expect(taken.filter(Boolean)).toHaveLength(1);
+    scheduler.fireAll();
+    await batcher.drain();
+    // A redelivery after the batch ran is still a duplicate.
+    expect(batcher.add(target('gitops'), [app('1.0.0')], 'same-delivery')).toBe(false);
+    expect(scheduler.pending).toBe(0);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.releases).toEqual([app('1.0.0')]);
+  });
+
+  it('keeps one copy of the same release announced by two deliveries (package + registry_package)', async () => {
+    const { batcher, scheduler, calls } = setup();
+    batcher.add(target('gitops'), [app('1.0.0')], 'package-delivery');
+    batcher.add(target('gitops'), [app('1.0.0')], 'registry-package-delivery');
+    scheduler.fireAll();
+    await batcher.drain();
+    expect(calls[0]!.releases).toEqual([app('1.0.0')]);
+  });
+
+  it('forgets the deliveries of a failed batch so a redelivery is taken', async () => {
+    const { batcher, scheduler, calls, errors } = setup(() => Promise.reject(new Error('GitHub down')));
+    batcher.add(target('gitops'), [app('1.0.0')], 'd1');
+    scheduler.fireAll();
+    await batcher.drain();
+    expect(errors).toEqual([new Error('GitHub down')]);
+    expect(batcher.add(target('gitops'), [app('1.0.0')], 'd1')).toBe(true);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('claims a delivery once until it is unclaimed', () => {
+    const { batcher } = setup();
+    expect(batcher.claim('x')).toBe(true);
+    expect(batcher.claim('x')).toBe(false);
+    batcher.unclaim('x');
+    expect(batcher.claim('x')).toBe(true);
+  });
+
+  it('serialises batches of one repository', async () => {
+    const scheduler = new ManualScheduler();
+    const events: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const batcher = new ReleaseBatcher({
+      scheduler,
+      now: () => new Date(0),
+      flush: async (_t, releases) => {
+        events.push(`start ${releases[0]!.tag}`);
+        if (releases[0]!.tag === '1') await gate;
+        events.push(`end ${releases[0]!.tag}`);
+        return [];
+      },
+    });
+    batcher.add(target('gitops'), [app('1')], 'd1');
+    scheduler.fireAll();
+    batcher.add(target('gitops'), [app('2')], 'd2');
+    scheduler.fireAll();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(events).toEqual(['start 1']);
+    release();
+    await batcher.drain();
+    expect(events).toEqual(['start 1', 'end 1', 'start 2', 'end 2']);
+  });
+
+  it('drain flushes open windows at once (shutdown)', async () => {
+    const { batcher, scheduler, calls } = setup();
+    batcher.add(target('gitops'), [app('1')], 'd1');
+    await batcher.drain();
+    expect(calls).toHaveLength(1);
+    expect(scheduler.pending).toBe(0);
+  });
+});
