@@ -5,18 +5,19 @@
  * `git worktree`). Jobs on one repository run one at a time; different repositories run in parallel.
  * The installation token reaches git only through one process's environment (see git-auth.ts).
  */
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import { simpleGit } from 'simple-git';
 import type { RepoFile, Warning } from '../core/types.ts';
-import { assertNoCredentials, gitEnv, secretForms } from './git-auth.ts';
+import { assertCloneUrl, gitEnv, secretForms } from './git-auth.ts';
 import { GitCommandError } from './git-error.ts';
-import { gitError, runGit, type GitProcessOptions } from './git-process.ts';
+import { gitError, type GitProcessOptions } from './git-process.ts';
 import { KeyedQueue } from './keyed-queue.ts';
 import { diskUsage } from './disk-usage.ts';
-import { classify, listTree, readBlobs, readWorktreeFiles, type TreeEntry } from './tree-reader.ts';
+import { classify, fetchMissingBlobs, listTree, readBlobs, readWorktreeFiles, type ReadResult, type TreeEntry } from './tree-reader.ts';
+import { cacheKey, findCaches, isGitDir } from './cache-layout.ts';
 
 /** Structured logger; fields never carry tokens. */
 export type CloneCacheLog = (msg: string, fields: Record<string, unknown>) => void;
@@ -62,6 +63,8 @@ interface Entry {
   /** Jobs queued or running; an entry with pending jobs is never evicted. */
   pending: number;
   corrupt: boolean;
+  /** `remote.origin.url` as last seen or set, to skip a git call per job. */
+  url?: string;
 }
 
 interface JobContext {
@@ -70,8 +73,6 @@ interface JobContext {
   secrets: string[];
   repo: RepoHandle;
 }
-
-const FULL_SHA = /^[0-9a-f]{40}$/i;
 
 /** Per-repository cache of blobless clones, with serialised jobs, bounded disk use and self-repair. */
 export class CloneCache {
@@ -97,7 +98,7 @@ export class CloneCache {
 
   /** Runs fn with an up-to-date, isolated checkout of `ref` (default branch if omitted); jobs on one repo are serialised. */
   async withCheckout<T>(repo: RepoHandle, ref: string | undefined, fn: (co: Checkout) => Promise<T>): Promise<T> {
-    assertNoCredentials(repo.cloneUrl);
+    assertCloneUrl(repo.cloneUrl);
     await this.ready;
     const key = cacheKey(repo);
     const entry = this.entryFor(key);
@@ -168,6 +169,7 @@ export class CloneCache {
       await rm(entry.dir, { recursive: true, force: true });
       entry.present = false;
       entry.corrupt = false;
+      entry.url = undefined;
     }
     if (!entry.present) entry.present = await isGitDir(entry.dir);
     if (entry.present) {
@@ -177,6 +179,7 @@ export class CloneCache {
       this.counters.misses++;
       await this.clone(ctx);
       entry.present = true;
+      entry.url = ctx.repo.cloneUrl;
       if (ref === undefined) return this.revParse(ctx, 'HEAD');
     }
     const src = ref ?? 'HEAD';
@@ -203,9 +206,14 @@ export class CloneCache {
     this.log('clone cache cloned', { repo: `${repo.owner}/${repo.repo}` });
   }
 
+  /** Follows a changed `clone_url` (renamed or transferred repository) without re-cloning. */
   private async syncRemoteUrl(ctx: JobContext): Promise<void> {
-    const current = (await this.git(ctx, ['config', '--get', 'remote.origin.url'])).trim();
-    if (current !== ctx.repo.cloneUrl) await this.git(ctx, ['remote', 'set-url', 'origin', ctx.repo.cloneUrl]);
+    const { entry, repo } = ctx;
+    entry.url ??= (await this.git(ctx, ['config', '--get', 'remote.origin.url'])).trim();
+    if (entry.url !== repo.cloneUrl) {
+      await this.git(ctx, ['remote', 'set-url', 'origin', repo.cloneUrl]);
+      entry.url = repo.cloneUrl;
+    }
   }
 
   private async revParse(ctx: JobContext, rev: string): Promise<string> {
@@ -230,23 +238,12 @@ export class CloneCache {
     }
   }
 
-  private async readFromObjects(ctx: JobContext, sha: string, blobs: TreeEntry[]) {
+  private async readFromObjects(ctx: JobContext, sha: string, blobs: TreeEntry[]): Promise<ReadResult> {
     const proc = this.processOptions(ctx);
-    const listing = await runGit(['rev-list', '--objects', '--missing=print', '--no-walk', sha], proc);
-    const missing = new Set<string>();
-    for (const line of listing.toString('utf8').split('\n')) if (line.startsWith('?')) missing.add(line.slice(1));
-    const fetch = [...new Set(blobs.filter((b) => missing.has(b.oid)).map((b) => b.oid))];
-    if (fetch.length > 0) {
-      // One batched fetch of exactly the blobs wanted, the way git's own promisor fetch does it;
-      // reading them one by one would cost a round trip each.
-      this.counters.fetches++;
-      await runGit(
-        ['-c', 'fetch.negotiationAlgorithm=noop', 'fetch', 'origin', '--no-tags', '--no-write-fetch-head', '--recurse-submodules=no', '--filter=blob:none', '--stdin'],
-        { ...proc, input: fetch.join('\n') + '\n' },
-      );
-    }
+    if (await fetchMissingBlobs(sha, blobs, proc)) this.counters.fetches++;
     return readBlobs(blobs, proc);
   }
+
 
   private async addWorktree(ctx: JobContext, sha: string): Promise<string> {
     const base = path.join(this.opts.root, '.work');
@@ -290,53 +287,27 @@ export class CloneCache {
       // Under the repository's queue, so a job arriving meanwhile waits for the removal and re-clones.
       removals.push(
         this.queue.run(victim.key, async () => {
-          await rm(victim.dir, { recursive: true, force: true });
-          this.log('clone cache evicted', { key: victim.key, bytes: victim.bytes });
+          try {
+            await rm(victim.dir, { recursive: true, force: true });
+            this.log('clone cache evicted', { key: victim.key, bytes: victim.bytes });
+          } catch (e) {
+            // A failed removal must not fail the job that triggered it; the next scan finds the leftovers.
+            this.log('clone cache eviction failed', { key: victim.key, error: e instanceof Error ? e.message : String(e) });
+          }
         }),
       );
     }
     await Promise.all(removals);
   }
 
-  /** Finds caches left by a previous process, oldest first, so their disk use counts from the start. */
+  /** Adopts caches left by a previous process, oldest first, so their disk use counts from the start. */
   private async scan(): Promise<void> {
-    await mkdir(this.opts.root, { recursive: true });
-    await rm(path.join(this.opts.root, '.work'), { recursive: true, force: true });
-    const found: Array<{ key: string; mtime: number }> = [];
-    for (const host of await dirs(this.opts.root)) {
-      for (const owner of await dirs(path.join(this.opts.root, host))) {
-        for (const name of await dirs(path.join(this.opts.root, host, owner))) {
-          const full = path.join(this.opts.root, host, owner, name);
-          if (name.includes('.git.tmp-')) await rm(full, { recursive: true, force: true });
-          else if (name.endsWith('.git')) found.push({ key: `${host}/${owner}/${name.slice(0, -4)}`, mtime: (await stat(full)).mtimeMs });
-        }
-      }
-    }
-    found.sort((a, b) => a.mtime - b.mtime);
-    for (const f of found) {
-      const entry = this.entryFor(f.key);
+    for (const found of await findCaches(this.opts.root)) {
+      const entry = this.entryFor(found.key);
       entry.present = true;
       entry.lastUsed = ++this.tick;
       entry.bytes = await diskUsage(entry.dir);
     }
   }
-}
 
-/** `<host>/<owner>/<repo>`, lower-cased like GitHub's names; `local` stands for file:// hosts. */
-export function cacheKey(repo: RepoHandle): string {
-  const host = new URL(repo.cloneUrl).host || 'local';
-  const safe = (s: string) => s.toLowerCase().replace(/[^a-z0-9._-]/g, '_').replace(/^\.+/, '_');
-  return `${safe(host)}/${safe(repo.owner)}/${safe(repo.repo)}`;
-}
-
-async function dirs(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  return entries.filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name);
-}
-
-async function isGitDir(dir: string): Promise<boolean> {
-  return stat(path.join(dir, 'HEAD')).then(
-    () => true,
-    () => false,
-  );
 }

@@ -48,13 +48,22 @@ export function redact(text: string, secrets: readonly string[]): string {
   return out;
 }
 
-/** Rejects clone URLs that carry credentials, so a token can never reach `remote.origin.url`. */
-export function assertNoCredentials(cloneUrl: string): void {
+/** Transports a clone URL may use; git's `ext::` and friends could run commands. */
+const PROTOCOLS = new Set(['https:', 'http:', 'file:']);
+
+/**
+ * Rejects clone URLs that carry credentials (so a token can never reach `remote.origin.url`) or use a
+ * transport other than http(s) or, for tests and local mirrors, file.
+ */
+export function assertCloneUrl(cloneUrl: string): void {
   let url: URL;
   try {
     url = new URL(cloneUrl);
   } catch {
     throw new Error(`clone URL is not a valid URL: ${JSON.stringify(cloneUrl)}`);
+  }
+  if (!PROTOCOLS.has(url.protocol)) {
+    throw new Error(`clone URL ${url.protocol}//${url.host}${url.pathname} uses an unsupported transport; use https`);
   }
   if (url.username !== '' || url.password !== '') {
     throw new Error(

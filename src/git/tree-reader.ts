@@ -34,6 +34,23 @@ export async function listTree(sha: string, opts: GitProcessOptions): Promise<Tr
   return entries;
 }
 
+/**
+ * Fetches, in one request, the wanted blobs a blobless clone does not have yet — the way git's own
+ * promisor fetch does it; reading them one by one would cost a round trip each. Returns whether it fetched.
+ */
+export async function fetchMissingBlobs(sha: string, blobs: TreeEntry[], opts: GitProcessOptions): Promise<boolean> {
+  const listing = await runGit(['rev-list', '--objects', '--missing=print', '--no-walk', sha], opts);
+  const missing = new Set<string>();
+  for (const line of listing.toString('utf8').split('\n')) if (line.startsWith('?')) missing.add(line.slice(1));
+  const wanted = [...new Set(blobs.filter((b) => missing.has(b.oid)).map((b) => b.oid))];
+  if (wanted.length === 0) return false;
+  await runGit(
+    ['-c', 'fetch.negotiationAlgorithm=noop', 'fetch', 'origin', '--no-tags', '--no-write-fetch-head', '--recurse-submodules=no', '--filter=blob:none', '--stdin'],
+    { ...opts, input: wanted.join('\n') + '\n' },
+  );
+  return true;
+}
+
 /** Splits tree entries into regular blobs to read and warnings for symlinks and submodules. */
 export function classify(
   entries: TreeEntry[],
