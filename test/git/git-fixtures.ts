@@ -43,7 +43,6 @@ export function makeRemote(parent: string, name: string, files: Record<string, F
   const work = path.join(parent, `${name}-work`);
   git(parent, 'init', '-q', '--bare', '-b', 'main', bare);
   git(bare, 'config', 'uploadpack.allowFilter', 'true');
-  git(bare, 'config', 'uploadpack.allowAnySHA1InWant', 'true');
   git(parent, 'init', '-q', '-b', 'main', work);
   git(work, 'remote', 'add', 'origin', bare);
   const commit = (changes: Record<string, FixtureFile | null>, branch = 'main'): string => {
