@@ -1,7 +1,7 @@
 /**
  * Clone cache: cold vs warm `withCheckout` + `readFiles` on a generated 10,000-file repository served
  * over file://, in both checkout modes (blobs read from the object store vs a detached worktree).
- * Run: node --import tsx bench/clone-cache.bench.ts [files]
+ * Run: node --import tsx bench/clone-cache.bench.ts [files] [objects|worktree]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -96,13 +96,14 @@ function median(runs: Timing[]): string {
 }
 
 const count = Number(process.argv[2] ?? 10_000);
+const modes = process.argv[3] ? [process.argv[3] as 'objects' | 'worktree'] : (['objects', 'worktree'] as const);
 const work = mkdtempSync(path.join(os.tmpdir(), 'courier-bench-'));
 try {
   const bare = generate(work, count);
   const repo: RepoHandle = { owner: 'acme', repo: 'fleet', cloneUrl: `file://${bare}` };
   console.log(`clone cache bench: ${count} files, file:// remote`);
   let n = 1;
-  for (const mode of ['objects', 'worktree'] as const) {
+  for (const mode of modes) {
     const cache = new CloneCache({ root: path.join(work, `cache-${mode}`), mode });
     const cold = await timed(cache, repo);
     const same: Timing[] = [];

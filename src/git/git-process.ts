@@ -39,60 +39,64 @@ export function gitError(args: readonly string[], detail: string, secrets: reado
   return new GitCommandError(message, command, isCorruption(message));
 }
 
+/** One answer of `git cat-file --batch-command`: object type and size (type `missing` if absent), and its bytes for `contents`. */
+export interface BatchAnswer {
+  oid: string;
+  type: string;
+  size: number;
+  body?: Buffer;
+}
+
+interface BatchRequest {
+  count: number;
+  withBody: boolean;
+  answers: BatchAnswer[];
+  resolve: (answers: BatchAnswer[]) => void;
+  reject: (e: Error) => void;
+}
+
 /**
- * One long-lived `git cat-file --batch-command` process: ask for object sizes (`info`) and contents
- * (`contents`) of many objects without a process per object. Commands are answered in order.
+ * One long-lived `git cat-file --batch-command --buffer` process: sizes (`info`) and contents
+ * (`contents`) of many objects without a process per object. Answers are parsed as they stream in,
+ * each body copied once into a buffer of its announced size.
  */
 export class CatFileBatch {
   private readonly child;
-  private buffer: Buffer = Buffer.alloc(0);
-  private waiter: (() => void) | undefined;
-  private ended = false;
+  private leftover: Buffer = Buffer.alloc(0);
+  private body: { answer: BatchAnswer; bytes: Buffer; filled: number } | undefined;
+  private request: BatchRequest | undefined;
   private stderr = '';
+  private readonly closed: Promise<void>;
 
   constructor(private readonly opts: GitProcessOptions) {
-    this.child = spawn('git', ['cat-file', '--batch-command'], {
-      cwd: opts.cwd,
-      env: opts.env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    this.child.stdout.on('data', (b: Buffer) => {
-      this.buffer = this.buffer.length === 0 ? b : Buffer.concat([this.buffer, b]);
-      this.wake();
-    });
+    // --buffer: answers are written in big blocks at each `flush` instead of one write per object.
+    this.child = spawn('git', ['cat-file', '--batch-command', '--buffer'], { cwd: opts.cwd, env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
     this.child.stderr.on('data', (b: Buffer) => (this.stderr += b.toString('utf8')));
-    this.child.on('close', () => {
-      this.ended = true;
-      this.wake();
-    });
     this.child.stdin.on('error', () => undefined);
+    this.closed = new Promise((resolve) => {
+      this.child.on('close', () => {
+        this.request?.reject(gitError(['cat-file'], this.stderr || 'process ended early', this.opts.secrets));
+        this.request = undefined;
+        resolve();
+      });
+    });
   }
 
-  /** Sends commands (`info <oid>` / `contents <oid>`) without waiting for their answers. */
-  send(commands: string[]): void {
-    if (commands.length > 0) this.child.stdin.write(commands.join('\n') + '\n');
-  }
-
-  /** Reads the next answer header: object type and size, or null when the object is missing. */
-  async readHeader(): Promise<{ type: string; size: number } | null> {
-    const line = (await this.readUntilNewline()).toString('utf8');
-    const parts = line.split(' ');
-    if (parts[1] === 'missing' || parts.length < 3) return null;
-    return { type: parts[1] ?? '', size: Number(parts[2]) };
-  }
-
-  /** Reads the body of a `contents` answer of `size` bytes (and its trailing newline). */
-  async readBody(size: number): Promise<Buffer> {
-    while (this.buffer.length < size + 1) await this.more();
-    const body = this.buffer.subarray(0, size);
-    this.buffer = this.buffer.subarray(size + 1);
-    return Buffer.from(body);
+  /** Sends `info` (withBody false) or `contents` (true) for each object id and resolves with the answers, in order. */
+  ask(oids: string[], withBody: boolean): Promise<BatchAnswer[]> {
+    if (oids.length === 0) return Promise.resolve([]);
+    const verb = withBody ? 'contents' : 'info';
+    return new Promise((resolve, reject) => {
+      this.request = { count: oids.length, withBody, answers: [], resolve, reject };
+      this.child.stdin.write(oids.map((o) => `${verb} ${o}`).join('\n') + '\nflush\n');
+    });
   }
 
   /** Closes stdin and waits for git to exit. */
   async close(): Promise<void> {
     this.child.stdin.end();
-    while (!this.ended) await this.more();
+    await this.closed;
   }
 
   /** Kills the process (used on error paths). */
@@ -100,28 +104,40 @@ export class CatFileBatch {
     this.child.kill();
   }
 
-  private async readUntilNewline(): Promise<Buffer> {
-    for (;;) {
-      const nl = this.buffer.indexOf(10);
-      if (nl >= 0) {
-        const line = this.buffer.subarray(0, nl);
-        this.buffer = this.buffer.subarray(nl + 1);
-        return line;
+  private onData(chunk: Buffer): void {
+    const data = this.leftover.length > 0 ? Buffer.concat([this.leftover, chunk]) : chunk;
+    let off = 0;
+    while (this.request && off < data.length) {
+      if (this.body) {
+        const { bytes } = this.body;
+        const n = Math.min(bytes.length - this.body.filled, data.length - off);
+        data.copy(bytes, this.body.filled, off, off + n);
+        this.body.filled += n;
+        off += n;
+        if (this.body.filled < bytes.length) break;
+        // The body is followed by a newline, which was read into the last byte.
+        this.answer({ ...this.body.answer, body: bytes.subarray(0, bytes.length - 1) });
+        this.body = undefined;
+        continue;
       }
-      await this.more();
+      const nl = data.indexOf(10, off);
+      if (nl < 0) break;
+      const [oid = '', type = '', size = '0'] = data.toString('utf8', off, nl).split(' ');
+      off = nl + 1;
+      const answer = { oid, type, size: Number(size) };
+      if (type === 'missing' || !this.request.withBody) this.answer(answer);
+      else this.body = { answer, bytes: Buffer.allocUnsafe(answer.size + 1), filled: 0 };
     }
+    this.leftover = data.subarray(off);
   }
 
-  private more(): Promise<void> {
-    if (this.ended) {
-      return Promise.reject(gitError(['cat-file'], this.stderr || 'process ended early', this.opts.secrets));
+  private answer(a: BatchAnswer): void {
+    const req = this.request;
+    if (!req) return;
+    req.answers.push(a);
+    if (req.answers.length === req.count) {
+      this.request = undefined;
+      req.resolve(req.answers);
     }
-    return new Promise((resolve) => (this.waiter = resolve));
-  }
-
-  private wake(): void {
-    const w = this.waiter;
-    this.waiter = undefined;
-    w?.();
   }
 }

@@ -97,22 +97,27 @@ export async function readBlobs(blobs: TreeEntry[], opts: GitProcessOptions): Pr
   const skipped: Warning[] = [];
   const batch = new CatFileBatch(opts);
   try {
-    batch.send(blobs.map((b) => `info ${b.oid}`));
+    const infos = await batch.ask(
+      blobs.map((b) => b.oid),
+      false,
+    );
     const wanted: TreeEntry[] = [];
-    for (const b of blobs) {
-      const h = await batch.readHeader();
-      if (h === null) throw missing(b);
-      if (h.size > MAX_FILE_BYTES) skipped.push(tooLarge(b.path, h.size));
+    blobs.forEach((b, i) => {
+      const info = infos[i];
+      if (!info || info.type === 'missing') throw missing(b);
+      if (info.size > MAX_FILE_BYTES) skipped.push(tooLarge(b.path, info.size));
       else wanted.push(b);
-    }
-    batch.send(wanted.map((b) => `contents ${b.oid}`));
-    for (const b of wanted) {
-      const h = await batch.readHeader();
-      if (h === null) throw missing(b);
-      const body = await batch.readBody(h.size);
+    });
+    const contents = await batch.ask(
+      wanted.map((b) => b.oid),
+      true,
+    );
+    wanted.forEach((b, i) => {
+      const body = contents[i]?.body;
+      if (!body) throw missing(b);
       if (looksBinary(body)) skipped.push(binary(b.path));
       else files.push({ path: b.path, text: body.toString('utf8') });
-    }
+    });
     await batch.close();
   } catch (e) {
     batch.kill();

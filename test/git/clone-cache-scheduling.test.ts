@@ -20,18 +20,21 @@ describe('CloneCache scheduling and eviction', () => {
     let running = 0;
     let maxRunning = 0;
     const first = gate();
+    const aStarted = gate();
     const job = (name: string, wait?: Promise<void>) =>
       cache.withCheckout(handle(remote.url), undefined, async (co) => {
         running++;
         maxRunning = Math.max(maxRunning, running);
         events.push(`${name}:start`);
+        if (name === 'a') aStarted.open();
         await co.readFiles();
         await wait;
         events.push(`${name}:end`);
         running--;
       });
     const jobs = [job('a', first.promise), job('b'), job('c')];
-    // A whole job on another repository (clone, fetch, read) completes while `a` holds the queue.
+    // Once `a` runs, a whole job on another repository (clone, read) completes while `a` holds the queue.
+    await aStarted.promise;
     await cache.withCheckout(handle(other.url, 'other'), undefined, readAll);
     expect(events).toEqual(['a:start']);
     first.open();
@@ -78,10 +81,13 @@ describe('CloneCache scheduling and eviction', () => {
 
     const tight = new CloneCache({ root: path.join(tmp.dir, 'tight'), maxRepos: 1 });
     const hold = gate();
+    const r1Running = gate();
     const held = tight.withCheckout(handle(remotes[0]!.url, 'r1'), undefined, async (co) => {
+      r1Running.open();
       await hold.promise;
       return readAll(co);
     });
+    await r1Running.promise;
     await tight.withCheckout(handle(remotes[1]!.url, 'r2'), undefined, readAll);
     const tightDir = (n: string) => path.join(tmp.dir, 'tight', 'local', 'acme', `${n}.git`);
     expect(existsSync(tightDir('r1'))).toBe(true);
