@@ -244,7 +244,6 @@ export class CloneCache {
     return readBlobs(blobs, proc);
   }
 
-
   private async addWorktree(ctx: JobContext, sha: string): Promise<string> {
     const base = path.join(this.opts.root, '.work');
     await mkdir(base, { recursive: true });
