@@ -20,7 +20,7 @@ export class ReporterConfigError extends Error {
 }
 
 /** Reads and validates the reporter's environment. */
-export function reporterConfigFromEnv(env: NodeJS.ProcessEnv, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): ReporterConfig {
+export function reporterConfigFromEnv(env: Record<string, string | undefined>, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): ReporterConfig {
   const need = (name: string): string => {
     const value = env[name]?.trim();
     if (!value) throw new ReporterConfigError(`${name} is not set`);
