@@ -128,10 +128,11 @@ export function inClusterOptions(env: NodeJS.ProcessEnv, saDir = SA_DIR): KubeCo
 
 /** Connection options of the current context of a kubeconfig file (YAML or JSON). */
 export async function kubeconfigOptions(file: string, context?: string): Promise<KubeConnectionOptions> {
-  const { parse } = await import('yaml');
   let doc: unknown;
   try {
-    doc = parse(readFileSync(file, 'utf8'));
+    const text = readFileSync(file, 'utf8');
+    // JSON kubeconfigs skip loading the YAML parser (≈ 9 MiB RSS).
+    doc = text.trimStart().startsWith('{') ? JSON.parse(text) : (await import('yaml')).parse(text);
   } catch (err) {
     throw new KubeConfigError(`${file}: cannot read kubeconfig: ${(err as Error).message}`);
   }

@@ -116,7 +116,7 @@ export class ResourceWatcher {
     let token: string | undefined;
     let resourceVersion = '';
     do {
-      const query = new URLSearchParams({ limit: String(this.options.pageSize ?? 500) });
+      const query = new URLSearchParams({ limit: String(this.options.pageSize ?? 100) });
       if (token) query.set('continue', token);
       const doc = (await this.getJson(`${this.resource.path}?${query}`)) as ListDoc;
       for (const raw of Array.isArray(doc.items) ? doc.items : []) {
