@@ -51,6 +51,16 @@ contexts:
     expect(await kubeconfigOptions(file, 'dev')).toEqual({ server: 'http://127.0.0.1:8001', insecureSkipTlsVerify: true, token: 'abc' });
   });
 
+  it('reads a JSON kubeconfig without the YAML parser', async () => {
+    const json = write('config.json', JSON.stringify({
+      'current-context': 'c',
+      clusters: [{ name: 'c', cluster: { server: 'https://k:6443' } }],
+      users: [{ name: 'u', user: { tokenFile: '/var/run/token' } }],
+      contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
+    }));
+    expect(await kubeconfigOptions(json)).toEqual({ server: 'https://k:6443', tokenFile: '/var/run/token' });
+  });
+
   it.each([
     ['sso', /exec\/auth-provider plugin/],
     ['nope', /context "nope" not found/],
