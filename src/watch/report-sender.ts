@@ -6,7 +6,7 @@
 import pRetry, { AbortError } from 'p-retry';
 import type { Report, ReportObject } from '../core/reconcile/report.ts';
 import { signatureHeaders } from '../core/reconcile/signature.ts';
-import { stickyFailure } from '../core/reconcile/state.ts';
+import { settledState } from '../core/reconcile/state.ts';
 import type { PostJson } from './http-post.ts';
 import type { Logger } from './logger.ts';
 
@@ -68,7 +68,7 @@ export class ReportSender {
       this.pending.delete(key);
       return;
     }
-    const object = stickyFailure(this.current.get(key), next);
+    const object = settledState(this.current.get(key), next);
     this.current.set(key, object);
     const fingerprint = JSON.stringify(object);
     if (this.sent.get(key) === fingerprint) return;

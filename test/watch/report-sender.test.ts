@@ -81,6 +81,18 @@ describe('ReportSender', () => {
     expect(app.objects.map((o) => o.state)).toEqual(['failure', 'success']);
   });
 
+  it('sends nothing for the periodic re-reconcile of an applied commit', async () => {
+    const s = sender();
+    s.offer('a', obj('a', 'success', SHA_A));
+    await s.flush();
+    s.offer('a', obj('a', 'in_progress', SHA_A));
+    s.offer('a', obj('a', 'success', SHA_A));
+    await s.flush();
+    s.offer('a', obj('a', 'in_progress', SHA_B));
+    await s.flush();
+    expect(app.objects.map((o) => [o.state, o.revision.sha])).toEqual([['success', SHA_A], ['in_progress', SHA_B]]);
+  });
+
   it('sends full reports in chunks, including unchanged objects', async () => {
     const s = sender({ maxObjectsPerReport: 2 });
     for (const n of ['a', 'b', 'c']) s.offer(n, obj(n, 'success'));

@@ -59,15 +59,17 @@ export function failingObjects(message: string | undefined): string[] {
 }
 
 /**
- * Keeps a failure while Flux retries the same commit: a failure → in_progress/pending move on the
- * same sha is not news. Only a success or a different commit replaces a failure.
+ * Keeps a settled result while Flux reconciles the same commit again: a failure stays a failure
+ * while Flux retries it, and a success stays a success through the periodic re-reconcile every
+ * `spec.interval` (which sets Reconciling=True and Ready=Unknown each time). Only a different
+ * commit, or a settled result replacing another (success ↔ failure), is news.
  */
-export function stickyFailure<T extends { state: ReconcileState; revision: { sha?: string } }>(
+export function settledState<T extends { state: ReconcileState; revision: { sha?: string } }>(
   previous: T | undefined,
   next: T,
 ): T {
   if (
-    previous?.state === 'failure' &&
+    (previous?.state === 'failure' || previous?.state === 'success') &&
     (next.state === 'in_progress' || next.state === 'pending') &&
     next.revision.sha !== undefined &&
     next.revision.sha === previous.revision.sha

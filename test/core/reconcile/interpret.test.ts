@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { interpretObject } from '../../../src/core/reconcile/interpret.ts';
 import { reportObjectSchema, type ReconcileState } from '../../../src/core/reconcile/report.ts';
-import { failingObjects, stickyFailure } from '../../../src/core/reconcile/state.ts';
+import { failingObjects, settledState } from '../../../src/core/reconcile/state.ts';
 import { cond, DIGEST, gitRepository, helmRelease, kustomization, lookupOf, ociRepository, SHA_A, SHA_B } from './flux-fixtures.ts';
 
 const fleetAtA = gitRepository('fleet', 'ssh://git@github.com/acme/fleet', SHA_A);
@@ -202,13 +202,19 @@ describe('failure semantics', () => {
     ]);
   });
 
-  it('keeps a failure while the same commit is retried, replaced by success or a new commit', () => {
-    type S = { state: ReconcileState; revision: { sha?: string } };
-    const failed: S = { state: 'failure', revision: { sha: SHA_B } };
-    expect(stickyFailure(failed, { state: 'in_progress', revision: { sha: SHA_B } })).toBe(failed);
-    const ok: S = { state: 'success', revision: { sha: SHA_B } };
-    expect(stickyFailure(failed, ok)).toBe(ok);
-    const next: S = { state: 'in_progress', revision: { sha: SHA_A } };
-    expect(stickyFailure(failed, next)).toBe(next);
+  type S = { state: ReconcileState; revision: { sha?: string } };
+  const at = (state: ReconcileState, sha = SHA_B): S => ({ state, revision: { sha } });
+  it.each([
+    ['failure', 'in_progress', SHA_B, 'failure'],
+    ['failure', 'pending', SHA_B, 'failure'],
+    ['failure', 'success', SHA_B, 'success'],
+    ['failure', 'in_progress', SHA_A, 'in_progress'],
+    ['success', 'in_progress', SHA_B, 'success'],
+    ['success', 'failure', SHA_B, 'failure'],
+    ['success', 'pending', SHA_A, 'pending'],
+    ['in_progress', 'pending', SHA_B, 'pending'],
+    [undefined, 'in_progress', SHA_B, 'in_progress'],
+  ] as const)('after %s, %s on %s is reported as %s', (previous, next, sha, expected) => {
+    expect(settledState(previous ? at(previous) : undefined, at(next, sha)).state).toBe(expected);
   });
 });
