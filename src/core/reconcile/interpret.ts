@@ -12,7 +12,8 @@
  * - HelmRelease: its revisions are chart versions, which name no commit. What a fleet commit changes is
  *   the HelmRelease *spec*, applied by a Kustomization (kustomize-controller labels every object it applies
  *   with `kustomize.toolkit.fluxcd.io/{name,namespace}`); so the commit is that Kustomization's applied
- *   commit and the repository its source. Without those labels, a chart built from a GitRepository or
+ *   commit (the attempted one once it is being applied, see helmReleaseCommit) and the repository its
+ *   source. Without those labels, a chart built from a GitRepository or
  *   OCIRepository (`spec.chart.spec.sourceRef`, `spec.chartRef`) gives the commit of that source's artifact.
  *   HelmReleases from plain Helm repositories and not applied by Flux are skipped.
  */
@@ -80,8 +81,7 @@ function interpretHelmRelease(hr: FluxObject, lookup: ObjectLookup): Interpretat
     if (!ks) return { reason: `applying Kustomization ${ksNamespace}/${ksName} not seen yet` };
     const source = resolveRef(ks, field(ks.spec, 'sourceRef'), lookup);
     if (typeof source === 'string') return { reason: `applying Kustomization: ${source}` };
-    const sha =
-      commitOf(str(ks.status, 'lastAppliedOriginRevision')) ?? source.commitOf(str(ks.status, 'lastAppliedRevision'));
+    const sha = helmReleaseCommit(ks, source);
     if (!sha) return { reason: `applying Kustomization ${ksNamespace}/${ksName} has applied no Git commit` };
     return { object: entry(hr, source.location, applied, attempting, sha, cond) };
   }
@@ -91,6 +91,21 @@ function interpretHelmRelease(hr: FluxObject, lookup: ObjectLookup): Interpretat
   const sha = source.commitOf(source.artifactRevision);
   if (!sha) return { reason: `chart source revision "${source.artifactRevision ?? 'none'}" names no Git commit` };
   return { object: entry(hr, source.location, applied, attempting, sha, cond) };
+}
+
+/**
+ * The commit whose HelmRelease spec is in the cluster. kustomize-controller applies first and then
+ * health-checks (HelmReleases included) before it records `lastAppliedRevision`; so while it is
+ * applying or health-checking a new revision, or failed its health checks, the HelmRelease already
+ * carries the attempted commit. Before that (pending, build or apply failure) it is the applied one.
+ */
+function helmReleaseCommit(ks: FluxObject, source: ResolvedSource): string | undefined {
+  const applied = commitOf(str(ks.status, 'lastAppliedOriginRevision')) ?? source.commitOf(str(ks.status, 'lastAppliedRevision'));
+  const attempted = source.commitOf(str(ks.status, 'lastAttemptedRevision'));
+  if (!attempted || attempted === applied) return applied ?? attempted;
+  const ksState = conditionState(ks, false);
+  const applying = ksState?.state === 'in_progress' || (ksState?.state === 'failure' && ksState.reason === 'HealthCheckFailed');
+  return applying ? attempted : applied;
 }
 
 /** Follows a `{kind, name, namespace?}` reference to a Git or OCI repository; a string says why not. */

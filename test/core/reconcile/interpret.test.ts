@@ -161,6 +161,16 @@ describe('interpretObject: OCI and HelmRelease sources', () => {
     });
   });
 
+  it.each([
+    ['health-checking B', [cond('Reconciling', 'True', 'Progressing', 'Running health checks'), cond('Ready', 'Unknown', 'Progressing', 'in progress')], SHA_B],
+    ['failing health checks on B', [cond('Ready', 'False', 'HealthCheckFailed', 'timeout waiting for: [HelmRelease/apps/podinfo]')], SHA_B],
+    ['failing to build B', [cond('Ready', 'False', 'BuildFailed', 'kustomize build failed')], SHA_A],
+  ])('attributes a HelmRelease to the commit its Kustomization is %s', (_t, conditions, sha) => {
+    const ks = kustomization('apps', { lastAppliedRevision: revA, lastAttemptedRevision: revB, conditions });
+    const hr = helmRelease('podinfo', { lastAttemptedRevision: '6.5.1', conditions: [cond('Ready', 'False', 'UpgradeFailed', 'failed')] }, { appliedBy: 'apps' });
+    expect(interpretObject(hr, lookupOf([ks, hr, fleetAtB])).object?.revision.sha).toBe(sha);
+  });
+
   it('gives a HelmRelease with a chart from a GitRepository that source commit', () => {
     const hr = helmRelease(
       'podinfo',
