@@ -1,6 +1,6 @@
 /**
  * In-cluster reporter entrypoint: wiring only. Watches Flux objects and sends signed reconcile
- * reports to the Courier app (`npm run reporter`; `node dist/src/reporter.js` in the image).
+ * reports to the Courier app (`npm run reporter`; `node dist/reporter.js` in the image).
  * Imports client-node's `Watch` module alone: its package index costs ≈ 110 MiB RSS.
  */
 import { Watch } from '@kubernetes/client-node/dist/watch.js';
