@@ -54,6 +54,7 @@ export interface HttpRoute {
     rawBody: Buffer;
     headers: Record<string, string | string[] | undefined>;
     params: Record<string, string>;
+    query: URLSearchParams;
   }): Promise<{ status: number; body: unknown; headers?: Record<string, string> }>;
 }
 

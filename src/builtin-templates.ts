@@ -1,5 +1,8 @@
-/** Reads Courier's built-in templates from the package's `templates/` folder (the filesystem adapter of render.ts). */
+/** Courier's built-in templates from the package's `templates/` folder, with a repository's overrides first. */
 import { readFileSync } from 'node:fs';
+import { posix } from 'node:path';
+import { loadTemplates, type ImageTemplates } from './core/render.ts';
+import type { RepoFile } from './core/types.ts';
 
 const TEMPLATES_DIR = new URL('../templates/', import.meta.url);
 
@@ -11,4 +14,10 @@ export function readBuiltinTemplate(name: string): string | undefined {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
+}
+
+/** Compiles the image templates: `<overrides>/<name>` from the repository's files when present, else the built-in one. */
+export function imageTemplatesFor(files: readonly RepoFile[], overrides: string | undefined): ImageTemplates {
+  const byPath = new Map(files.map((f) => [f.path, f.text]));
+  return loadTemplates((name) => (overrides ? byPath.get(posix.join(overrides, name)) : undefined) ?? readBuiltinTemplate(name));
 }

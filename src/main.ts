@@ -4,15 +4,23 @@
  * HOST and COURIER_RESYNC_INTERVAL. Wiring only.
  */
 import { pathToFileURL } from 'node:url';
+import { pino } from 'pino';
+import type { Registry } from 'prom-client';
 import { createProbot } from 'probot';
-import type { AppDeps } from './app-deps.ts';
+import type { AppDeps, HttpRoute } from './app-deps.ts';
 import { createCourierOctokit } from './handlers/octokit.ts';
 import { parseResyncInterval } from './handlers/resync.ts';
 import { startCourierServer, type CourierServer } from './http/server.ts';
 import { createMetrics } from './metrics.ts';
+import { createCourierDeps } from './wiring/courier-deps.ts';
+import type { ServerServices } from './wiring/installations.ts';
 
 /** Starts the server from environment variables with the given dependencies. */
-export async function runServer(deps: AppDeps, env: NodeJS.ProcessEnv = process.env): Promise<CourierServer> {
+export async function runServer(
+  deps: AppDeps,
+  env: NodeJS.ProcessEnv = process.env,
+  routes?: (services: ServerServices, metricsRegistry: Registry) => HttpRoute[],
+): Promise<CourierServer> {
   const metrics = createMetrics({ processMetrics: true });
   // createProbot reads APP_ID, the private key, WEBHOOK_SECRET, GHE_HOST/GHE_PROTOCOL and LOG_LEVEL itself.
   const probot = createProbot({ env, overrides: { Octokit: createCourierOctokit(metrics) } });
@@ -24,6 +32,7 @@ export async function runServer(deps: AppDeps, env: NodeJS.ProcessEnv = process.
     ...(env.HOST ? { host: env.HOST } : {}),
     resyncIntervalMs: parseResyncInterval(env.COURIER_RESYNC_INTERVAL),
     version: env.npm_package_version ?? 'dev',
+    ...(routes ? { routes: (services: ServerServices) => routes(services, metrics.registry) } : {}),
   });
   probot.log.info(`Courier listening on ${courier.url}`);
   const close = courier.close.bind(courier);
@@ -43,20 +52,7 @@ export async function runServer(deps: AppDeps, env: NodeJS.ProcessEnv = process.
   };
 }
 
-/**
- * Dependencies until the engine, config schema and write path are wired in: every config is reported
- * as unusable and nothing is written, so a half-built server can never act on a repository.
- */
-export const unwiredDeps: AppDeps = {
-  validateConfig: () => ({
-    ok: false,
-    problems: [{ path: '', message: 'this Courier build has no config validator wired in; nothing will be used' }],
-  }),
-  updateImages: () => Promise.reject(new Error('this Courier build has no image updater wired in')),
-  resync: () => Promise.resolve([]),
-  now: () => new Date(),
-};
-
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await runServer(unwiredDeps);
+  const { deps, routes } = createCourierDeps(process.env, pino({ name: 'courier', level: process.env.LOG_LEVEL ?? 'info' }));
+  await runServer(deps, process.env, routes);
 }

@@ -22,7 +22,8 @@ export function createRouter(
   const compiled = routes.map((route) => ({ route, match: compilePath(route.path) }));
   const maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
   return async (req, res) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
     const candidates = compiled.map((c) => ({ ...c, params: c.match(path) })).filter((c) => c.params !== undefined);
     if (candidates.length === 0) return false;
     const found = candidates.find((c) => c.route.method === req.method);
@@ -41,7 +42,7 @@ export function createRouter(
       return true;
     }
     try {
-      const result = await found.route.handle({ rawBody, headers: req.headers, params: found.params! });
+      const result = await found.route.handle({ rawBody, headers: req.headers, params: found.params!, query: url.searchParams });
       send(res, result.status, result.body, result.headers);
     } catch (error) {
       options.log?.error({ err: error }, `${req.method} ${path} failed`);

@@ -6,7 +6,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createNodeMiddleware, type Probot } from 'probot';
 import { courierApp } from '../app.ts';
-import type { AppDeps } from '../app-deps.ts';
+import type { AppDeps, HttpRoute } from '../app-deps.ts';
+import type { ServerServices } from '../wiring/installations.ts';
 import type { CourierMetrics } from '../metrics.ts';
 import { InstallationCache } from '../handlers/installation-cache.ts';
 import { ReleaseBatcher, type Scheduler } from '../handlers/release-batcher.ts';
@@ -36,6 +37,8 @@ export async function startCourierServer(options: {
   resyncIntervalMs: number;
   scheduler?: Scheduler;
   version?: string;
+  /** Routes that need the server's own services (fan-out to installations, the batcher). */
+  routes?: (services: ServerServices) => HttpRoute[];
 }): Promise<CourierServer> {
   const { probot, deps, metrics } = options;
   // Probot 14 builds its logger and Octokit lazily; the server needs the logger now.
@@ -56,7 +59,8 @@ export async function startCourierServer(options: {
   });
   const cache = new InstallationCache({ now: () => deps.now() });
   const webhooks = await createNodeMiddleware(courierApp({ deps, metrics, batcher, cache }), { probot });
-  const router = createRouter([...builtinRoutes(metrics, options.version ?? 'dev'), ...(deps.httpRoutes ?? [])], { log });
+  const serviceRoutes = options.routes?.({ probot, batcher, cache, log }) ?? [];
+  const router = createRouter([...builtinRoutes(metrics, options.version ?? 'dev'), ...(deps.httpRoutes ?? []), ...serviceRoutes], { log });
 
   const server = createServer((req, res) => {
     void (async () => {

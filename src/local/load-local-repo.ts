@@ -2,10 +2,9 @@
  * Local mode's view of a repository: the committed files at HEAD, Courier's config from
  * `.github/courier.yml` (or the default, said clearly), and the templates with the repo's overrides.
  */
-import { posix } from 'node:path';
-import { readBuiltinTemplate } from '../builtin-templates.ts';
+import { imageTemplatesFor } from '../builtin-templates.ts';
 import { defaultConfig, parseCourierConfig, type CourierConfig } from '../core/config/index.ts';
-import { loadTemplates, type ImageTemplates } from '../core/render.ts';
+import type { ImageTemplates } from '../core/render.ts';
 import type { RepoFile, Warning } from '../core/types.ts';
 import { isYamlish, readTree } from '../git/local-repo.ts';
 
@@ -47,8 +46,6 @@ export async function loadLocalRepo(dir: string): Promise<LocalRepo> {
   } else {
     config = defaultConfig();
   }
-  const overrides = config.pullRequests.templates;
-  const byPath = new Map(files.map((f) => [f.path, f.text]));
-  const templates = loadTemplates((name) => (overrides ? byPath.get(posix.join(overrides, name)) : undefined) ?? readBuiltinTemplate(name));
+  const templates = imageTemplatesFor(files, config.pullRequests.templates);
   return { dir, files: yaml, skipped, config, defaulted: !configFile, templates };
 }

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runServer, unwiredDeps } from '../../src/main.ts';
+import { runServer } from '../../src/main.ts';
 import { CONFIG_YAML, PRIVATE_KEY, example, fakeDeps, tokenResponse } from './helpers.ts';
 
 afterEach(() => {
@@ -59,11 +59,5 @@ describe('runServer', () => {
       await courier.close();
       expect(process.listenerCount('SIGTERM')).toBe(before - 1);
     }
-  });
-
-  it('until the engine is wired in, every config is unusable and nothing is written', async () => {
-    const validation = unwiredDeps.validateConfig({ environments: [] });
-    expect(validation).toEqual({ ok: false, problems: [{ path: '', message: expect.stringContaining('no config validator wired in') }] });
-    await expect(unwiredDeps.updateImages({} as never, [])).rejects.toThrow('no image updater wired in');
   });
 });

@@ -1,0 +1,54 @@
+/**
+ * The real dependencies of the App, from the environment: config validation, the clone cache, the
+ * planner and write path, registry polling, and the registry/report routes. Wiring only.
+ */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Registry } from 'prom-client';
+import type { AppDeps, HttpRoute } from '../app-deps.ts';
+import { validateCourierConfig } from '../core/config/index.ts';
+import { CloneCache } from '../git/clone-cache.ts';
+import { createRegistryClient } from '../registry/oci-client.ts';
+import { notificationSettingsFromEnv } from '../registry/notification-auth.ts';
+import { loadClusterSecrets } from '../reports/cluster-secrets.ts';
+import { createImageResync } from './image-resync.ts';
+import { createImageUpdater } from './image-updater.ts';
+import type { ServerServices } from './installations.ts';
+import { courierRoutes } from './routes.ts';
+
+/** A logger with pino's object-first signature. */
+export interface WiringLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+/** Builds the App's dependencies and its service routes from environment variables. */
+export function createCourierDeps(
+  env: NodeJS.ProcessEnv,
+  log: WiringLog,
+): { deps: AppDeps; routes: (services: ServerServices, metricsRegistry: Registry) => HttpRoute[] } {
+  const now = () => new Date();
+  const cloneCache = new CloneCache({
+    root: env.COURIER_CACHE_DIR ?? join(tmpdir(), 'courier-clone-cache'),
+    ...(env.COURIER_CACHE_MAX_BYTES ? { maxBytes: Number(env.COURIER_CACHE_MAX_BYTES) } : {}),
+    log: (msg, fields) => log.info(fields, msg),
+  });
+  const registry = createRegistryClient();
+  const updateImages = createImageUpdater({ cloneCache, log, now });
+  const deps: AppDeps = {
+    validateConfig: validateCourierConfig,
+    updateImages,
+    resync: createImageResync({ listTags: (repository) => registry.listTags(repository), updateImages, log, now }),
+    now,
+  };
+  const clusterSecrets = env.COURIER_CLUSTER_SECRETS_FILE ? loadClusterSecrets(env.COURIER_CLUSTER_SECRETS_FILE) : new Map<string, string>();
+  if (clusterSecrets.size === 0) log.warn({}, 'no COURIER_CLUSTER_SECRETS_FILE (or it names no cluster): every cluster report will be refused');
+  const routes = (services: ServerServices, metricsRegistry: Registry) =>
+    courierRoutes(services, deps, {
+      registry: notificationSettingsFromEnv(env),
+      clusterSecrets,
+      metricsRegistry,
+      ...(env.GHE_HOST ? { gheHost: env.GHE_HOST } : {}),
+    });
+  return { deps, routes };
+}

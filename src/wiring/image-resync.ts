@@ -1,0 +1,59 @@
+/**
+ * The level-triggered safety net for images: for every image a repository's config marks `poll: true`,
+ * list the registry's tags, let the image's policy (or the never-downgrade default) pick the newest,
+ * and run the ordinary image update. The write path is idempotent, so a resync that finds nothing new
+ * costs reads only.
+ */
+import type { UpdateOutcome, UpdateTarget } from '../app-deps.ts';
+import { validateCourierConfig, type ImageConfig } from '../core/config/index.ts';
+import { canonicalRepository } from '../core/image-ref.ts';
+import { defaultReleasePolicy } from '../core/policies/default-release-policy.ts';
+import { filterExcluded, exclusionListFromSpec } from '../core/policies/exclusion.ts';
+import { compilePolicy, PolicyError, type TagPolicy } from '../core/tag-policy.ts';
+import type { Release } from '../core/types.ts';
+import { pollImages } from '../registry/poller.ts';
+
+/** What createImageResync needs. */
+export interface ImageResyncDeps {
+  listTags(repository: string): Promise<string[]>;
+  updateImages(target: UpdateTarget, releases: Release[]): Promise<UpdateOutcome[]>;
+  log: { warn(obj: object, msg: string): void };
+  now(): Date;
+}
+
+function policyOf(image: ImageConfig): TagPolicy {
+  if (!image.policy) return defaultReleasePolicy();
+  return compilePolicy({ policy: image.policy, ...(image.filterTags ? { filterTags: image.filterTags } : {}) });
+}
+
+/** The newest acceptable tag of each polled image, as releases; images that fail are logged and skipped. */
+export async function latestReleases(images: readonly ImageConfig[], deps: Pick<ImageResyncDeps, 'listTags' | 'log' | 'now'>): Promise<Release[]> {
+  const polled = await pollImages(images.map((i) => ({ repository: canonicalRepository(i.repository) })), { listTags: deps.listTags, now: deps.now });
+  for (const failure of polled.failures) deps.log.warn({ image: failure.repository, transient: failure.transient }, `polling failed: ${failure.error.message}`);
+  const releases: Release[] = [];
+  for (const image of images) {
+    const repository = canonicalRepository(image.repository);
+    const state = polled.state.find((s) => s.repository === repository);
+    if (!state || state.tags.length === 0) continue;
+    try {
+      const tags = filterExcluded(state.tags, exclusionListFromSpec(image.exclusionList));
+      releases.push({ repository, tag: policyOf(image).select(tags) });
+    } catch (err) {
+      if (!(err instanceof PolicyError)) throw err;
+      deps.log.warn({ image: repository }, `no tag selected: ${err.message}`);
+    }
+  }
+  return releases;
+}
+
+/** Builds `AppDeps.resync`: poll the config's `poll: true` images and update to what their policies select. */
+export function createImageResync(deps: ImageResyncDeps): (target: UpdateTarget) => Promise<UpdateOutcome[]> {
+  return async (target) => {
+    const validated = validateCourierConfig(target.config);
+    if (!validated.ok) return [];
+    const polled = validated.config.images.filter((i) => i.poll);
+    if (polled.length === 0) return [];
+    const releases = await latestReleases(polled, deps);
+    return releases.length > 0 ? deps.updateImages(target, releases) : [];
+  };
+}
