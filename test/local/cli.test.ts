@@ -159,6 +159,7 @@ describe('user errors: exit 2, one paragraph, no stack trace', () => {
     const dir = shared;
     expectCleanFailure(await courier('plan', '--repo', dir, '--image', 'ghcr.io/acme/web@@'), /invalid image reference "ghcr.io\/acme\/web@@".*ghcr.io\/acme\/app:1.2.3/);
     expectCleanFailure(await courier('bump', '--repo', dir, '--image', 'ghcr.io/acme/webapp'), /has no tag.*--image ghcr.io\/acme\/webapp:1.2.3/);
+    expectCleanFailure(await courier('bump', '--repo', dir, '--image', 'ghcr.io/acme/webapp:1.5.0', '--digest', 'sha256:abc'), /--digest sha256:abc is not a digest/);
     expect(git(dir, ['branch', '--list', 'courier/*'])).toBe('');
   });
 
