@@ -272,6 +272,30 @@ spec:
     expect(prod.changeSet.edits[0]!.after).toContain('X_VERSION: "1.1.0"');
   });
 
+  it('reads a Flux Kustomization that shares its file with a HelmRelease (the model screen skips HelmRelease-only files)', () => {
+    const helm = `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: cache
+spec:
+  values:
+    image:
+      repository: ghcr.io/acme/cache
+      tag: 2.0.0
+---
+`;
+    const files = [
+      { path: 'apps/x/deploy.yaml', text: deployment('ghcr.io/acme/x:${X_VERSION}') },
+      { path: 'clusters/dev/x.yaml', text: helm + fluxKs('x', './apps/x', '  postBuild:\n    substitute:\n      X_VERSION: "1.0.0"\n') },
+      { path: 'clusters/dev/cache.yaml', text: helm },
+    ];
+    const p = plan([{ repository: 'ghcr.io/acme/x', tag: '1.1.0' }], 'dev', files, twoEnvs);
+    expect(edited(p)).toEqual(['clusters/dev/x.yaml']);
+    expect(p.changeSet.edits[0]!.after).toBe(files[1]!.text.replace('X_VERSION: "1.0.0"', 'X_VERSION: "1.1.0"'));
+    const cache = plan([{ repository: 'ghcr.io/acme/cache', tag: '2.1.0' }], 'dev', files, twoEnvs);
+    expect(edited(cache)).toEqual(['clusters/dev/cache.yaml', 'clusters/dev/x.yaml']);
+  });
+
   it('honours the ImageRepository exclusion list', () => {
     const policies = `apiVersion: image.toolkit.fluxcd.io/v1
 kind: ImageRepository
