@@ -89,6 +89,20 @@ describe('courier plan', () => {
   });
 });
 
+describe('courier plan without a config', () => {
+  it('says the whole repository is one environment "default" and plans for every cluster', async () => {
+    const dir = await exampleRepo();
+    git(dir, ['rm', '-q', '.github/courier.yml']);
+    git(dir, ['commit', '-qm', 'no config']);
+    const r = await courier('plan', '--repo', dir, '--image', 'ghcr.io/stefanprodan/podinfo:6.6.0');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('environment "default"');
+    expect(r.out).toContain('no .github/courier.yml');
+    for (const cluster of ['cloud-dev', 'munich-dev', 'cloud-prod']) expect(r.out).toContain(`--- a/clusters/${cluster}/podinfo.yaml`);
+    expect(r.out).toContain('branch:  courier/image/default/ghcr.io-stefanprodan-podinfo');
+  });
+});
+
 describe('courier bump', () => {
   it('creates one commit on a courier/ branch on top of HEAD with exactly the planned files', async () => {
     const dir = await exampleRepo();
