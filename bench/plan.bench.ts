@@ -42,15 +42,19 @@ interface PartResult {
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 
-/** Times `fn`: one cold run, WARMUP untimed runs, then RUNS timed runs (a GC before each, for steadier figures). */
-async function measure(fn: () => unknown, runs = RUNS): Promise<Timing> {
+/**
+ * Times `fn`: one cold run, WARMUP untimed runs, then `runs` timed runs. With `gcFirst`, a full GC
+ * precedes each timed run: that makes the next run markedly slower (V8 must grow the young
+ * generation again), so both figures are reported and the targets are judged on the slower one.
+ */
+async function measure(fn: () => unknown, runs = RUNS, gcFirst = false): Promise<Timing> {
   let t = performance.now();
   await fn();
   const cold = performance.now() - t;
   for (let i = 0; i < WARMUP; i++) await fn();
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
-    gc();
+    if (gcFirst) gc();
     t = performance.now();
     await fn();
     samples.push(performance.now() - t);
@@ -77,12 +81,13 @@ async function memoryPart(): Promise<PartResult> {
     edits = planImageUpdate({ files, config, releases: [RELEASE] }).changeSet.edits.length;
   });
   if (edits === 0) throw new Error('the benchmark release changed nothing: the measurement would be meaningless');
+  const planAfterGc = await measure(() => planImageUpdate({ files, config, releases: [RELEASE] }), RUNS, true);
   let documents = 0;
   const baseline = await measure(() => {
     documents = 0;
     for (const f of files) documents += parseAllDocuments(f.text).length;
   }, 3);
-  return { part: 'memory', timings: { plan, baseline }, maxRssMB: maxRssMB(), facts: { files: files.length, megabytes: +(bytes / 1e6).toFixed(1), edits, documents } };
+  return { part: 'memory', timings: { plan, planAfterGc, baseline }, maxRssMB: maxRssMB(), facts: { files: files.length, megabytes: +(bytes / 1e6).toFixed(1), edits, documents } };
 }
 
 async function gitPart(): Promise<PartResult> {
@@ -117,20 +122,23 @@ function runPart(part: string): PartResult {
 
 function report(memory: PartResult, git: PartResult): void {
   const ms = (x: number): string => `${x.toFixed(1)} ms`.padStart(10);
-  const row = (name: string, t: Timing, rss: number): string => `${name.padEnd(54)}${ms(t.cold)}${ms(t.median)}${ms(t.p95)}${String(t.runs).padStart(6)}${`${rss.toFixed(0)} MB`.padStart(11)}`;
-  const { plan, baseline } = memory.timings as { plan: Timing; baseline: Timing };
+  // (a') runs right after (a): its first run is not cold, so no cold figure is shown.
+  const row = (name: string, t: Timing, rss: number, cold = true): string => `${name.padEnd(54)}${cold ? ms(t.cold) : '—'.padStart(10)}${ms(t.median)}${ms(t.p95)}${String(t.runs).padStart(6)}${`${rss.toFixed(0)} MB`.padStart(11)}`;
+  const { plan, planAfterGc, baseline } = memory.timings as { plan: Timing; planAfterGc: Timing; baseline: Timing };
+  const judged = planAfterGc.median > plan.median ? planAfterGc : plan;
   const local = git.timings.localPlan!;
-  const ratio = baseline.median / plan.median;
+  const ratio = baseline.median / judged.median;
   const f = memory.facts;
   console.log(`plan benchmark: ${f.files} files (${f.megabytes} MB, ${DEFAULT_SHAPE.images} images, ${DEFAULT_SHAPE.environments.length} environments), release ${RELEASE.repository}:${RELEASE.tag} → ${f.edits} files edited`);
   console.log(`${'measure'.padEnd(54)}${'cold'.padStart(10)}${'median'.padStart(10)}${'p95'.padStart(10)}${'runs'.padStart(6)}${'peak RSS'.padStart(11)}`);
   console.log(row('(a) planImageUpdate, in memory (scan+rewrite)', plan, memory.maxRssMB));
+  console.log(row("(a') the same, a full GC before each run", planAfterGc, memory.maxRssMB, false));
   console.log(row(`(b) baseline: yaml parseAllDocuments (${f.documents} docs)`, baseline, memory.maxRssMB));
   console.log(row('(c) local plan on a git repo (readTree incl.)', local, git.maxRssMB));
   console.log(row("(c') readTree alone (ls-tree + cat-file --batch)", git.timings.readTree!, git.maxRssMB));
   console.log('(peak RSS: (a) and (b) share one process, (c) has its own)');
-  const seconds = plan.median / 1000;
-  console.log(`scan + rewrite: ${seconds.toFixed(3)} s median (target ≤ ${TARGET_SECONDS} s): ${seconds <= TARGET_SECONDS ? 'met' : 'MISSED'}`);
+  const seconds = judged.median / 1000;
+  console.log(`scan + rewrite: ${seconds.toFixed(3)} s median, the slower of (a) and (a') (target ≤ ${TARGET_SECONDS} s): ${seconds <= TARGET_SECONDS ? 'met' : 'MISSED'}`);
   console.log(`baseline / plan: ${ratio.toFixed(1)}× (target ≥ ${TARGET_RATIO}×): ${ratio >= TARGET_RATIO ? 'met' : 'MISSED'}`);
 }
 
