@@ -7,6 +7,11 @@ import { LocalModeError } from './local/load-local-repo.ts';
 import { runImageUpdate } from './local/run-image-update.ts';
 import { LocalRepoError } from './git/local-repo.ts';
 
+/** Where the CLI writes text: process.stdout/stderr, or a collector in tests. */
+export interface TextSink {
+  write(text: string): unknown;
+}
+
 interface ImageOptions {
   repo: string;
   image: string;
@@ -15,7 +20,7 @@ interface ImageOptions {
 }
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
-export async function main(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
+export async function main(argv: string[], out: TextSink = process.stdout, err: TextSink = process.stderr): Promise<number> {
   const program = new Command('courier')
     .description('Courier local mode: the same engine as the GitHub App, against a local git checkout.')
     .exitOverride()

@@ -45,7 +45,7 @@ export function resolveEnvironment(config: CourierConfig, name: string | undefin
 /** Plans the edits that bring every reference of the released images in one environment up to date. */
 export function planImageUpdate(input: ImageUpdateInput): ImageUpdatePlan {
   const environment = resolveEnvironment(input.config, input.environment);
-  const model = buildRepoModel(input.files);
+  const model = buildRepoModel(input.files.filter(holdsPlanningObject));
   const warnings: Warning[] = [...model.warnings];
   const policies = buildPolicyResolver(model, input.config, warnings);
   const texts = new Map(input.files.map((f) => [f.path, f.text]));
@@ -74,9 +74,10 @@ export function planImageUpdate(input: ImageUpdateInput): ImageUpdatePlan {
     const resolved = applyVariableUses({ variables, release, environment, model, config: input.config, texts, policies });
     changes.push(...resolved.changes);
     warnings.push(...resolved.warnings);
-    // A shared base whose tag the environment's overlays or variables override is not news; it is
-    // when the environment got nothing, because then the shared file is why the release did not land.
-    if (changes.length === before) warnings.push(...sharedNotes);
+    // A shared base whose tag the environment's Kustomize `images:` override is not news; any other
+    // shared reference still runs the old image in this environment, so the user must hear of it.
+    const overridden = changes.slice(before).some((c) => /^(spec\.)?images\[/.test(c.field));
+    if (!overridden) warnings.push(...sharedNotes);
   }
 
   function accept(update: FileUpdate, path: string): void {
@@ -86,6 +87,15 @@ export function planImageUpdate(input: ImageUpdateInput): ImageUpdatePlan {
   }
 
   return { environment, changeSet: { edits: editsOf(input.files, texts), changes: sortChanges(changes), warnings: dedupe(warnings) } };
+}
+
+// The planner reads Flux Kustomizations (membership, substitutes) and image policies, never
+// HelmRelease objects: skipping files that can hold only the latter spares a full YAML parse of
+// every HelmRelease in the fleet (most of the plan's time on a large repository).
+const PLANNING_KIND = /^[ \t]*["']?kind["']?[ \t]*:[ \t]*["']?(?:Kustomization|ImagePolicy|ImageRepository)\b/m;
+
+function holdsPlanningObject(file: RepoFile): boolean {
+  return file.text.includes('.toolkit.fluxcd.io/') && PLANNING_KIND.test(file.text);
 }
 
 function sharedFileWarning(path: string, update: FileUpdate, sharedBy: readonly string[]): Warning {

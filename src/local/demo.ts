@@ -17,7 +17,9 @@ const IDENTITY = { GIT_AUTHOR_NAME: 'Example', GIT_AUTHOR_EMAIL: 'example@localh
 export async function createExampleRepo(into?: string): Promise<string> {
   const dir = into ?? mkdtempSync(join(tmpdir(), 'courier-demo-'));
   cpSync(EXAMPLE, dir, { recursive: true });
-  const git = simpleGit({ baseDir: dir }).env({ ...process.env, ...IDENTITY });
+  // Only what git needs: simple-git refuses EDITOR/GIT_* variables many shells export.
+  const passed = Object.fromEntries(['PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL', 'SystemRoot'].flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]!]])));
+  const git = simpleGit({ baseDir: dir }).env({ ...passed, ...IDENTITY });
   await git.init(['--initial-branch=main', '--quiet']);
   await git.add('.');
   await git.commit('Example fleet', undefined, { '--quiet': null });

@@ -2,6 +2,7 @@
  * Local mode's view of a repository: the committed files at HEAD, Courier's config from
  * `.github/courier.yml` (or the default, said clearly), and the templates with the repo's overrides.
  */
+import { statSync } from 'node:fs';
 import { imageTemplatesFor } from '../builtin-templates.ts';
 import { defaultConfig, parseCourierConfig, type CourierConfig } from '../core/config/index.ts';
 import type { ImageTemplates } from '../core/render.ts';
@@ -32,6 +33,9 @@ export interface LocalRepo {
 
 /** Reads HEAD's files, the config and the templates; throws LocalModeError for an invalid config. */
 export async function loadLocalRepo(dir: string): Promise<LocalRepo> {
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new LocalModeError(`${dir} is not a directory: pass the folder of a git checkout to --repo, e.g. --repo .`);
+  }
   const { files, skipped } = await readTree(dir, 'HEAD', { include: (p) => isYamlish(p) || p.endsWith('.hbs') });
   const yaml = files.filter((f) => isYamlish(f.path));
   const configFile = files.find((f) => f.path === CONFIG_PATH);

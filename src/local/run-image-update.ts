@@ -40,13 +40,26 @@ export function releaseFromImage(image: string, digest?: string): Release {
     const ref = parseImageRef(image);
     if (!ref.tag) throw new LocalModeError(`--image ${image} has no tag: give the released tag, e.g. --image ${ref.name}:1.2.3`);
     const release: Release = { repository: ref.repository, tag: ref.tag };
-    const d = digest ?? ref.digest;
+    const d = digest === undefined ? ref.digest : digestOption(digest, ref.name, ref.digest);
     if (d) release.digest = d;
     return release;
   } catch (err) {
     if (err instanceof InvalidImageRefError) throw new LocalModeError(`${err.message}. Give a reference like ghcr.io/acme/app:1.2.3.`);
     throw err;
   }
+}
+
+/** Checks `--digest` as the reference grammar does, and that it agrees with a digest in `--image`. */
+function digestOption(digest: string, name: string, inImage: string | undefined): string {
+  let parsed: string | undefined;
+  try {
+    parsed = parseImageRef(`${name}@${digest}`).digest;
+  } catch (err) {
+    if (!(err instanceof InvalidImageRefError)) throw err;
+  }
+  if (parsed === undefined) throw new LocalModeError(`--digest ${digest} is not a digest: give it as sha256: followed by 64 lowercase hex characters`);
+  if (inImage !== undefined && inImage !== parsed) throw new LocalModeError(`--digest ${digest} differs from the digest in --image (${inImage}): give the digest once`);
+  return parsed;
 }
 
 /** Plans (and with `write`, commits) an image update in a local repository. */
