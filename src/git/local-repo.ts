@@ -2,16 +2,16 @@
  * The local-repository adapter of the CLI: reads the committed tree of a checkout and writes a
  * branch holding one commit, without touching the user's current branch, HEAD, index or working tree.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { parseBranch } from '../core/names.ts';
 import type { RepoFile, Warning } from '../core/types.ts';
+import { classify, listTree, MAX_FILE_BYTES, readBlobs } from './tree-reader.ts';
 
 /** Files larger than this are skipped (and said): GitOps manifests are small, and huge files are not ours to edit. */
-export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+export { MAX_FILE_BYTES };
 
 /** A git operation on a local repository failed in a way the user must fix. */
 export class LocalRepoError extends Error {
@@ -35,34 +35,16 @@ export interface TreeRead {
   skipped: Warning[];
 }
 
-interface TreeEntry {
-  mode: string;
-  type: string;
-  oid: string;
-  size: number;
-  path: string;
-}
-
-/** Parses `git ls-tree -r -z -l` output: `<mode> <type> <oid> <size>\t<path>\0`. */
-function parseLsTree(out: string): TreeEntry[] {
-  const entries: TreeEntry[] = [];
-  for (const record of out.split('\0')) {
-    if (record === '') continue;
-    const tab = record.indexOf('\t');
-    const [mode, type, oid, size] = record.slice(0, tab).split(/ +/) as [string, string, string, string];
-    entries.push({ mode, type, oid, size: size === '-' ? 0 : Number(size), path: record.slice(tab + 1) });
-  }
-  return entries;
-}
-
 /** Variables git needs from the environment; the rest (EDITOR, GIT_DIR…) stays out of our calls. */
 const PASSED_ENV = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL', 'SystemRoot'];
 
+function passedEnv(): Record<string, string> {
+  return Object.fromEntries(PASSED_ENV.flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]!]])));
+}
+
 function git(dir: string, env?: Record<string, string>): SimpleGit {
   const g = simpleGit({ baseDir: dir });
-  if (!env) return g;
-  const base = Object.fromEntries(PASSED_ENV.flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]!]])));
-  return g.env({ ...base, ...env });
+  return env ? g.env({ ...passedEnv(), ...env }) : g;
 }
 
 /** simple-git does not throw on a non-zero exit without stderr, so quiet commands are judged by their output. */
@@ -78,83 +60,20 @@ async function resolveCommit(dir: string, rev: string): Promise<string> {
 }
 
 /**
- * Reads the files committed at `rev` (not the working tree). Lists the tree once and streams every
- * wanted blob through ONE `git cat-file --batch` process. Skips, with a warning each: files over
- * 5 MB, binary files (a NUL byte), symlinks (never followed) and submodules.
+ * Reads the files committed at `rev` (not the working tree), through the same tree reader as the
+ * App's clone cache: one tree listing, one `cat-file` process for every wanted blob. Skips, with a
+ * warning each: files over 5 MB, binary files, symlinks (never followed) and submodules.
  */
 export async function readTree(
   dir: string,
   rev = 'HEAD',
   options: { include?: (path: string) => boolean } = {},
 ): Promise<TreeRead> {
-  const include = options.include ?? isYamlish;
   const commit = await resolveCommit(dir, rev);
-  const entries = parseLsTree(await git(dir).raw(['ls-tree', '-r', '-z', '-l', '--full-tree', commit]));
-  const skipped: Warning[] = [];
-  const wanted: TreeEntry[] = [];
-  for (const e of entries) {
-    if (!include(e.path)) continue;
-    if (e.mode === '120000') {
-      skipped.push({ code: 'symlink', file: e.path, message: `${e.path}: symbolic link, not followed` });
-    } else if (e.type === 'commit') {
-      skipped.push({ code: 'submodule', file: e.path, message: `${e.path}: submodule, not read` });
-    } else if (e.type !== 'blob') {
-      continue;
-    } else if (e.size > MAX_FILE_BYTES) {
-      skipped.push({ code: 'file-too-large', file: e.path, message: `${e.path}: ${e.size} bytes, over the 5 MB limit, skipped` });
-    } else {
-      wanted.push(e);
-    }
-  }
-  const blobs = await catFileBatch(dir, wanted.map((e) => e.oid));
-  const files: RepoFile[] = [];
-  wanted.forEach((e, i) => {
-    const blob = blobs[i]!;
-    if (blob.includes(0)) {
-      skipped.push({ code: 'binary-file', file: e.path, message: `${e.path}: binary file (contains a NUL byte), skipped` });
-    } else {
-      files.push({ path: e.path, text: blob.toString('utf8') });
-    }
-  });
-  return { files, skipped };
-}
-
-/** Reads many blobs through one `git cat-file --batch --buffer` process, in request order. */
-function catFileBatch(dir: string, oids: readonly string[]): Promise<Buffer[]> {
-  if (oids.length === 0) return Promise.resolve([]);
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', ['cat-file', '--batch', '--buffer'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
-    const chunks: Buffer[] = [];
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => chunks.push(c));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new LocalRepoError(dir, `git cat-file failed: ${stderr.trim()}`));
-      try {
-        resolve(parseBatch(Buffer.concat(chunks), oids.length, dir));
-      } catch (err) {
-        reject(err);
-      }
-    });
-    child.stdin.on('error', reject);
-    child.stdin.end(`${oids.join('\n')}\n`);
-  });
-}
-
-/** Splits `<oid> <type> <size>\n<content>\n` records. */
-function parseBatch(out: Buffer, count: number, dir: string): Buffer[] {
-  const blobs: Buffer[] = [];
-  let at = 0;
-  for (let i = 0; i < count; i++) {
-    const nl = out.indexOf(10, at);
-    const header = out.toString('utf8', at, nl).split(' ');
-    if (header.length !== 3) throw new LocalRepoError(dir, `git cat-file: unexpected "${header.join(' ')}"`);
-    const size = Number(header[2]);
-    blobs.push(out.subarray(nl + 1, nl + 1 + size));
-    at = nl + 1 + size + 1;
-  }
-  return blobs;
+  const opts = { cwd: dir, env: passedEnv(), secrets: [] };
+  const { blobs, skipped } = classify(await listTree(commit, opts), options.include ?? isYamlish);
+  const read = await readBlobs(blobs, opts);
+  return { files: read.files, skipped: [...skipped, ...read.skipped] };
 }
 
 /** A git identity; Courier's own is used when none is given, so no global git config is needed. */
@@ -252,5 +171,9 @@ function isSafePath(path: string): boolean {
 /** Modes of the paths that exist in `commit` (so an executable file stays executable). */
 async function existingModes(g: SimpleGit, commit: string, paths: readonly string[]): Promise<Map<string, string>> {
   const out = await g.raw(['ls-tree', '-z', '--full-tree', commit, '--', ...paths]);
-  return new Map(parseLsTree(out).filter((e) => e.type === 'blob').map((e) => [e.path, e.mode]));
+  const entries = out.split('\0').filter(Boolean).map((record) => {
+    const [mode = '', type = ''] = record.slice(0, record.indexOf('\t')).split(' ');
+    return { mode, type, path: record.slice(record.indexOf('\t') + 1) };
+  });
+  return new Map(entries.filter((e) => e.type === 'blob').map((e) => [e.path, e.mode]));
 }

@@ -81,7 +81,7 @@ function missing(b: TreeEntry): GitCommandError {
 }
 
 function tooLarge(p: string, size: number): Warning {
-  return { code: 'file-too-large', file: p, message: `${p}: ${size} bytes, above the ${MAX_FILE_BYTES}-byte limit; skipped` };
+  return { code: 'file-too-large', file: p, message: `${p}: ${size} bytes, over the ${MAX_FILE_BYTES / 1024 / 1024} MB limit; skipped` };
 }
 
 function binary(p: string): Warning {
