@@ -7,5 +7,7 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // The JSON report lets .ci/run print the plain "N passed, N failed" line CI reads.
+    reporters: ['default', ['json', { outputFile: 'test-results.json' }]],
   },
 });
