@@ -26,7 +26,8 @@ COPY templates ./templates
 # The node image ships an unprivileged `node` user (uid 1000); clone caches live in its home.
 RUN mkdir -p /home/node/.cache/courier && chown -R node:node /home/node
 USER node
-ENV HOME=/home/node
+ENV HOME=/home/node \
+    COURIER_CACHE_DIR=/home/node/.cache/courier
 EXPOSE 3000
 # No curl in the slim image: node itself asks /healthz.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
