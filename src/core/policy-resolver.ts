@@ -36,7 +36,9 @@ export function buildPolicyResolver(model: RepoModel, config: CourierConfig, war
   return {
     marker(namespace, name) {
       const entry = index.marker(namespace, name);
-      return entry ? { imageName: entry.imageName, policy: compile(entry) } : undefined;
+      if (!entry) return undefined;
+      const reflectDigest = entry.digestReflectionPolicy !== undefined && entry.digestReflectionPolicy !== 'Never';
+      return { imageName: entry.imageName, policy: compile(entry), ...(reflectDigest ? { reflectDigest } : {}) };
     },
     forRepository(repository) {
       const entry = index.forRepository(repository);

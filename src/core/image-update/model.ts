@@ -7,6 +7,8 @@ export interface MarkerPolicy {
   /** `ImageRepository.spec.image` as written (what `:name` markers receive). */
   imageName: string;
   policy: TagPolicy;
+  /** The ImagePolicy reflects digests (`digestReflectionPolicy` IfNotPresent/Always): full-form markers then get `@digest`, as Flux writes them. */
+  reflectDigest?: boolean;
 }
 
 /** Looks up policies for markers and for unmarked references (injected; the engine knows the repo's manifests and config). */

@@ -58,8 +58,13 @@ export function planMarkers(marked: readonly MarkedScalar[], ctx: FileUpdateCont
 function markerValue(at: MarkedScalar, resolved: MarkerPolicy, state: PlanState): string {
   const { release } = state;
   switch (at.marker.part) {
-    case 'full':
-      return `${resolved.imageName}:${release.tag}${release.digest ? `@${release.digest}` : ''}`;
+    case 'full': {
+      // Flux appends the digest only for policies that reflect digests; a value already pinned by
+      // digest keeps its form, so the tag and digest never disagree.
+      const pinned = (scalarText(at.node) ?? '').includes('@');
+      const digest = release.digest && (resolved.reflectDigest || pinned) ? `@${release.digest}` : '';
+      return `${resolved.imageName}:${release.tag}${digest}`;
+    }
     case 'tag':
       return release.tag;
     case 'name':

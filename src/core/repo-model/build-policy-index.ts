@@ -20,6 +20,8 @@ export interface PolicyEntry {
 export interface MarkerPolicy extends PolicyEntry {
   /** `spec.image` of the ImageRepository, as written. */
   imageName: string;
+  /** The ImagePolicy's `spec.digestReflectionPolicy` (Never, IfNotPresent, Always) when set. */
+  digestReflectionPolicy?: string;
 }
 
 /** Looks up policies by setter marker or by image repository. */
@@ -69,6 +71,7 @@ export function buildPolicyIndex(model: RepoModel, config: CourierConfig): Polic
       imageName: repo.image,
       spec: policy.spec,
       from: policy.file,
+      ...(policy.digestReflectionPolicy ? { digestReflectionPolicy: policy.digestReflectionPolicy } : {}),
       ...(repo.exclusionList ? { exclusionList: repo.exclusionList } : {}),
     };
   };

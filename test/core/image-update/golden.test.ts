@@ -18,7 +18,7 @@ interface Scenario {
   description: string;
   release: Release;
   repositoryPolicy?: { major?: number };
-  markers?: Record<string, { imageName: string; major?: number }>;
+  markers?: Record<string, { imageName: string; major?: number; reflectDigest?: boolean }>;
   legacy?: boolean;
   expectedWarnings: string[];
   expectedChanges: number;
@@ -43,7 +43,7 @@ function contextOf(s: Scenario): FileUpdateContext {
     policies: {
       marker(namespace, name): MarkerPolicy | undefined {
         const m = s.markers?.[`${namespace}:${name}`];
-        return m ? { imageName: m.imageName, policy: semverPolicy(m.major) } : undefined;
+        return m ? { imageName: m.imageName, policy: semverPolicy(m.major), ...(m.reflectDigest ? { reflectDigest: true } : {}) } : undefined;
       },
       forRepository: (repository) =>
         s.repositoryPolicy && repository === s.release.repository ? semverPolicy(s.repositoryPolicy.major) : undefined,

@@ -17,6 +17,7 @@ describe('buildPolicyIndex', () => {
     const index = buildPolicyIndex(MODEL, config(CONFIG_YAML));
     expect(index.marker('flux-system', 'podinfo')).toEqual({
       imageName: 'ghcr.io/stefanprodan/podinfo',
+      digestReflectionPolicy: 'IfNotPresent',
       spec: { policy: { semver: { range: '>=6.0.0' } }, filterTags: { pattern: '^(?P<v>[0-9.]+)$', extract: '$v' } },
       exclusionList: ['^.*\\.sig$'],
       from: MANIFESTS,
