@@ -13,6 +13,7 @@ import { notificationSettingsFromEnv } from '../registry/notification-auth.ts';
 import { loadClusterSecrets } from '../reports/cluster-secrets.ts';
 import { createImageResync } from './image-resync.ts';
 import { createImageUpdater } from './image-updater.ts';
+import { releaseDetails } from './release-details.ts';
 import type { ServerServices } from './installations.ts';
 import { courierRoutes } from './routes.ts';
 
@@ -34,7 +35,9 @@ export function createCourierDeps(
     log: (msg, fields) => log.info(fields, msg),
   });
   const registry = createRegistryClient();
-  const updateImages = createImageUpdater({ cloneCache, log, now });
+  // Release details are a nicety: one quick attempt, no retries, so an unreachable registry costs nothing.
+  const describeRelease = releaseDetails(createRegistryClient({ retry: { retries: 0 } }), log);
+  const updateImages = createImageUpdater({ cloneCache, log, now, describeRelease });
   const deps: AppDeps = {
     validateConfig: validateCourierConfig,
     updateImages,

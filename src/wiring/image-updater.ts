@@ -20,6 +20,8 @@ export interface ImageUpdaterDeps {
   cloneCache: CloneCache;
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
   now(): Date;
+  /** Completes a release (digest, source labels) before planning; identity when absent. */
+  describeRelease?: (release: Release) => Promise<Release>;
 }
 
 /** An installation token for git, from Probot's Octokit auth strategy. */
@@ -30,7 +32,8 @@ async function installationToken(octokit: UpdateTarget['octokit']): Promise<stri
 
 /** Builds `AppDeps.updateImages`: releases for one repository become one PR for its first environment. */
 export function createImageUpdater(deps: ImageUpdaterDeps): (target: UpdateTarget, releases: Release[]) => Promise<UpdateOutcome[]> {
-  return async (target, releases) => {
+  return async (target, given) => {
+    const releases = deps.describeRelease ? await Promise.all(given.map(deps.describeRelease)) : given;
     const validated = validateCourierConfig(target.config);
     if (!validated.ok) throw new Error(`${target.owner}/${target.repo}: config became invalid before planning`);
     const config = validated.config;
