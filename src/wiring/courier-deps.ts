@@ -36,8 +36,9 @@ export function createCourierDeps(
   });
   const registry = createRegistryClient();
   // Release details are a nicety: one quick attempt, no retries, so an unreachable registry costs nothing.
+  const details = env.COURIER_RELEASE_DETAILS !== 'off';
   const describeRelease = releaseDetails(createRegistryClient({ retry: { retries: 0 } }), log);
-  const updateImages = createImageUpdater({ cloneCache, log, now, describeRelease });
+  const updateImages = createImageUpdater({ cloneCache, log, now, ...(details ? { describeRelease } : {}) });
   const deps: AppDeps = {
     validateConfig: validateCourierConfig,
     updateImages,
