@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
@@ -78,6 +79,24 @@ describe.skipIf(!hasKubectl)('deploy/app', () => {
     expect(volume.secret.secretName).toBe('courier-cluster-secrets');
     expect(deployment.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
     expect(c.readinessProbe.httpGet.path).toBe('/healthz');
+  });
+
+  it('gives every directory the app writes a writable volume under the read-only root filesystem', () => {
+    // The image's ENV (Dockerfile) unless the Deployment overrides it.
+    const dockerfile = readFileSync(path.join(repoRoot, 'Dockerfile'), 'utf8');
+    const imageCacheDir = /COURIER_CACHE_DIR=(\S+)/.exec(dockerfile)?.[1];
+    const deployment = objects.find((o) => o.kind === 'Deployment');
+    const pod = deployment.spec.template.spec;
+    const [c] = pod.containers;
+    const cacheDir = c.env.find((e: any) => e.name === 'COURIER_CACHE_DIR')?.value ?? imageCacheDir;
+    expect(cacheDir).toBeDefined();
+    expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
+    const writable = c.volumeMounts.filter((m: any) => !m.readOnly && pod.volumes.find((v: any) => v.name === m.name)?.emptyDir);
+    for (const dir of ['/tmp', cacheDir]) {
+      expect(writable.some((m: any) => dir === m.mountPath || dir.startsWith(`${m.mountPath}/`)), dir).toBe(true);
+    }
+    // emptyDir volumes are owned by fsGroup; the container's user must be in it to write there.
+    expect(pod.securityContext.fsGroup).toBe(pod.securityContext.runAsGroup);
   });
 
   it('exposes the app through a Service that selects its pods', () => {
