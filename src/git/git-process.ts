@@ -17,7 +17,7 @@ export interface GitProcessOptions {
  */
 export function runGit(args: string[], opts: GitProcessOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd: opts.cwd, env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawnGit(args, opts);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -30,6 +30,10 @@ export function runGit(args: string[], opts: GitProcessOptions): Promise<Buffer>
     child.stdin.on('error', () => undefined);
     child.stdin.end(opts.input ?? '');
   });
+}
+
+function spawnGit(args: readonly string[], opts: GitProcessOptions) {
+  return spawn('git', args, { cwd: opts.cwd, env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 /** Builds a GitCommandError for `git <args>` whose stderr was `detail`, with secrets redacted. */
@@ -66,18 +70,21 @@ export class CatFileBatch {
   private body: { answer: BatchAnswer; bytes: Buffer; filled: number } | undefined;
   private request: BatchRequest | undefined;
   private stderr = '';
+  /** Set once the process failed to start or ended: later requests fail at once instead of waiting forever. */
+  private ended: GitCommandError | undefined;
   private readonly closed: Promise<void>;
 
   constructor(private readonly opts: GitProcessOptions) {
     // --buffer: answers are written in big blocks at each `flush` instead of one write per object.
-    this.child = spawn('git', ['cat-file', '--batch-command', '--buffer'], { cwd: opts.cwd, env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawnGit(['cat-file', '--batch-command', '--buffer'], opts);
     this.child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
     this.child.stderr.on('data', (b: Buffer) => (this.stderr += b.toString('utf8')));
     this.child.stdin.on('error', () => undefined);
+    // Without this listener a failed spawn (missing cwd, no git, EAGAIN) would crash the whole process.
+    this.child.on('error', (e) => this.end(e.message));
     this.closed = new Promise((resolve) => {
       this.child.on('close', () => {
-        this.request?.reject(gitError(['cat-file'], this.stderr || 'process ended early', this.opts.secrets));
-        this.request = undefined;
+        this.end(this.stderr || 'process ended early');
         resolve();
       });
     });
@@ -86,6 +93,7 @@ export class CatFileBatch {
   /** Sends `info` (withBody false) or `contents` (true) for each object id and resolves with the answers, in order. */
   ask(oids: string[], withBody: boolean): Promise<BatchAnswer[]> {
     if (oids.length === 0) return Promise.resolve([]);
+    if (this.ended) return Promise.reject(this.ended);
     const verb = withBody ? 'contents' : 'info';
     return new Promise((resolve, reject) => {
       this.request = { count: oids.length, withBody, answers: [], resolve, reject };
@@ -102,6 +110,12 @@ export class CatFileBatch {
   /** Kills the process (used on error paths). */
   kill(): void {
     this.child.kill();
+  }
+
+  private end(detail: string): void {
+    this.ended ??= gitError(['cat-file'], detail, this.opts.secrets);
+    this.request?.reject(this.ended);
+    this.request = undefined;
   }
 
   private onData(chunk: Buffer): void {
