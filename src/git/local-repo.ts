@@ -38,13 +38,18 @@ export interface TreeRead {
 /** Variables git needs from the environment; the rest (EDITOR, GIT_DIR…) stays out of our calls. */
 const PASSED_ENV = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL', 'SystemRoot'];
 
-function passedEnv(): Record<string, string> {
-  return Object.fromEntries(PASSED_ENV.flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]!]])));
+/**
+ * Environment for git in a user's repository: what git needs from ours plus `extra`. The user's
+ * git config (HOME) still applies; simple-git refuses the EDITOR/GIT_* variables many shells export.
+ */
+export function localGitEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const passed = Object.fromEntries(PASSED_ENV.flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]!]])));
+  return { ...passed, ...extra };
 }
 
+/** Every call gets localGitEnv: an inherited GIT_DIR (inside a hook) would point git at another repository. */
 function git(dir: string, env?: Record<string, string>): SimpleGit {
-  const g = simpleGit({ baseDir: dir });
-  return env ? g.env({ ...passedEnv(), ...env }) : g;
+  return simpleGit({ baseDir: dir }).env(localGitEnv(env));
 }
 
 /** simple-git does not throw on a non-zero exit without stderr, so quiet commands are judged by their output. */
@@ -70,7 +75,7 @@ export async function readTree(
   options: { include?: (path: string) => boolean } = {},
 ): Promise<TreeRead> {
   const commit = await resolveCommit(dir, rev);
-  const opts = { cwd: dir, env: passedEnv(), secrets: [] };
+  const opts = { cwd: dir, env: localGitEnv(), secrets: [] };
   const { blobs, skipped } = classify(await listTree(commit, opts), options.include ?? isYamlish);
   const read = await readBlobs(blobs, opts);
   return { files: read.files, skipped: [...skipped, ...read.skipped] };

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simpleGit } from 'simple-git';
+import { localGitEnv } from '../git/local-repo.ts';
 import { formatImageUpdate } from './format-result.ts';
 import { runImageUpdate } from './run-image-update.ts';
 
@@ -17,9 +18,7 @@ const IDENTITY = { GIT_AUTHOR_NAME: 'Example', GIT_AUTHOR_EMAIL: 'example@localh
 export async function createExampleRepo(into?: string): Promise<string> {
   const dir = into ?? mkdtempSync(join(tmpdir(), 'courier-demo-'));
   cpSync(EXAMPLE, dir, { recursive: true });
-  // Only what git needs: simple-git refuses EDITOR/GIT_* variables many shells export.
-  const passed = Object.fromEntries(['PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL', 'SystemRoot'].flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]!]])));
-  const git = simpleGit({ baseDir: dir }).env({ ...passed, ...IDENTITY });
+  const git = simpleGit({ baseDir: dir }).env(localGitEnv(IDENTITY));
   await git.init(['--initial-branch=main', '--quiet']);
   await git.add('.');
   await git.commit('Example fleet', undefined, { '--quiet': null });
@@ -37,7 +36,7 @@ export async function runDemo(write: (text: string) => void): Promise<void> {
     const result = await runImageUpdate({ dir, image, write: true });
     write(result.branch ? `created ${result.branch.name} (${result.proposal.title})\n` : formatImageUpdate(result, 'bump'));
   }
-  const branches = await simpleGit({ baseDir: dir }).raw(['branch', '--list', '--format=%(refname:short) %(objectname:short) %(subject)']);
+  const branches = await simpleGit({ baseDir: dir }).env(localGitEnv()).raw(['branch', '--list', '--format=%(refname:short) %(objectname:short) %(subject)']);
   write(`\nBranches now in ${dir}:\n${branches.replace(/^/gm, '  ').trimEnd()}\n`);
   write(`\nTry it yourself: npx courier plan --repo ${dir} --image docker.io/bitnami/redis:7.2.5-debian-12-r0 --env prod\n`);
 }

@@ -4,16 +4,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitToBranch, LocalRepoError, MAX_FILE_BYTES, readTree } from '../../src/git/local-repo.ts';
+import { fixtureEnv } from './git-fixtures.ts';
 
-const IDENTITY = {
-  GIT_AUTHOR_NAME: 'Test',
-  GIT_AUTHOR_EMAIL: 'test@example.com',
-  GIT_COMMITTER_NAME: 'Test',
-  GIT_COMMITTER_EMAIL: 'test@example.com',
-};
-
+/** git for setting up and inspecting test repositories: fixed identity, no global config, nothing inherited. */
 function run(dir: string, args: string[], input?: string): string {
-  return execFileSync('git', args, { cwd: dir, env: { ...process.env, ...IDENTITY }, input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return execFileSync('git', args, { cwd: dir, env: fixtureEnv, input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
 }
 
 function write(dir: string, path: string, text: string | Buffer): void {
@@ -192,5 +187,25 @@ describe('commitToBranch', () => {
     run(other, ['commit', '-q', '-m', 'a']);
     run(other, ['checkout', '-q', '-b', 'courier/image/dev/app']);
     await expect(commitToBranch(other, { branch: 'courier/image/dev/app', message: 'm', edits })).rejects.toThrow(/checked out/);
+  });
+  it('works on the given repository even inside a git hook, whose GIT_DIR and GIT_INDEX_FILE name another', async () => {
+    const other = tempRepo();
+    write(other, 'a.yaml', 'a: 1\n');
+    run(other, ['add', '-A']);
+    run(other, ['commit', '-q', '-m', 'a']);
+    const saved = { GIT_DIR: process.env.GIT_DIR, GIT_INDEX_FILE: process.env.GIT_INDEX_FILE };
+    // What git exports to hooks and `rebase --exec` commands: the repository the hook runs for.
+    process.env.GIT_DIR = join(dir, '.git');
+    process.env.GIT_INDEX_FILE = join(dir, '.git/index');
+    try {
+      expect((await readTree(other)).files).toEqual([{ path: 'a.yaml', text: 'a: 1\n' }]);
+      const result = await commitToBranch(other, { branch: 'courier/image/dev/hook', message: 'm', edits: [{ path: 'a.yaml', after: 'a: 2\n' }] });
+      expect(run(other, ['show', `${result.commit}:a.yaml`])).toBe('a: 2\n');
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
   });
 });
