@@ -6,13 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.ts';
 import { createExampleRepo } from '../../src/local/demo.ts';
+import { fixtureEnv } from '../git/git-fixtures.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const IDENTITY = { GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.com' };
 const PODINFO_BRANCH = 'courier/image/dev/ghcr.io-stefanprodan-podinfo';
 
 function git(dir: string, args: string[]): string {
-  return execFileSync('git', args, { cwd: dir, env: { ...process.env, ...IDENTITY }, encoding: 'utf8' });
+  return execFileSync('git', args, { cwd: dir, env: fixtureEnv, encoding: 'utf8' });
 }
 
 const temps: string[] = [];
