@@ -34,6 +34,8 @@ export interface RegistryClientOptions {
   /** Clock in epoch milliseconds, for token expiry and `Retry-After` dates. */
   now?: () => number;
   userAgent?: string;
+  /** Per request, body included: a registry that accepts the connection but never answers must not stall polling. Default 30 s. */
+  timeoutMs?: number;
 }
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -121,10 +123,9 @@ export class RegistryTransport {
     if (auth) headers.authorization = auth;
     if (this.options.userAgent) headers['user-agent'] = this.options.userAgent;
     try {
-      return await this.fetch(url.toString(), { method, headers, redirect: 'follow' });
+      return await this.fetch(url.toString(), { method, headers, redirect: 'follow', signal: this.deadline() });
     } catch (err) {
-      const cause = err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
-      throw new RegistryUnavailable(`cannot reach ${url.host}: ${cause}`, this.repository);
+      throw new RegistryUnavailable(`cannot reach ${url.host}: ${this.causeOf(err)}`, this.repository);
     }
   }
 
@@ -168,10 +169,9 @@ export class RegistryTransport {
     if (creds) headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
     let res: Response;
     try {
-      res = await this.fetch(realm.toString(), { method: 'GET', headers });
+      res = await this.fetch(realm.toString(), { method: 'GET', headers, signal: this.deadline() });
     } catch (err) {
-      const cause = err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
-      throw new RegistryUnavailable(`cannot reach token service ${realm.host}: ${cause}`, this.repository);
+      throw new RegistryUnavailable(`cannot reach token service ${realm.host}: ${this.causeOf(err)}`, this.repository);
     }
     if (res.status === 401 || res.status === 403) {
       await res.body?.cancel();
@@ -191,6 +191,16 @@ export class RegistryTransport {
     const ttl = typeof body?.expires_in === 'number' ? body.expires_in : DEFAULT_TOKEN_TTL_S;
     // Renew a little early so a token never expires between the cache check and the request.
     return { header: `Bearer ${token}`, expiresAt: this.now() + Math.max(0, ttl - 5) * 1000 };
+  }
+
+  private deadline(): AbortSignal {
+    return AbortSignal.timeout(this.options.timeoutMs ?? 30_000);
+  }
+
+  /** What went wrong with a fetch: undici hides the network error in `cause`. */
+  private causeOf(err: unknown): string {
+    if (err instanceof Error && err.name === 'TimeoutError') return `no answer within ${this.options.timeoutMs ?? 30_000} ms`;
+    return err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
   }
 
   private credentials(): RegistryCredentials | undefined {

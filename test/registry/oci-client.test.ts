@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   RegistryAuthError,
@@ -102,6 +104,20 @@ describe('listTags against a fake registry', () => {
     expect(err).toMatchObject({ repository: `${r.host}/acme/app` });
     expect(String((err as Error).message)).not.toContain('hunter2');
     expect(r.requests.filter((q) => q.path.startsWith('/token'))).toHaveLength(1);
+  });
+
+  it('gives up on a registry that accepts the connection but never answers', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const err = await listTags(`127.0.0.1:${port}/acme/app`, { ...fast, retry: { retries: 1, minTimeout: 1 }, timeoutMs: 50 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RegistryUnavailable);
+      expect((err as Error).message).toBe(`cannot reach 127.0.0.1:${port}: no answer within 50 ms`);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('maps 404 to RepositoryNotFound without retrying', async () => {
