@@ -22,6 +22,8 @@ export interface KubeConnectionOptions {
   tokenFile?: string;
   username?: string;
   password?: string;
+  /** A GET whose socket stays silent this long fails, so a hung API server cannot stall the reporter. Default 30 s. */
+  timeoutMs?: number;
 }
 
 /** Thrown when the kubeconfig or the in-cluster environment cannot be used; says what to fix. */
@@ -88,10 +90,12 @@ export class KubeConnection {
           try {
             resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
           } catch (err) {
-            reject(err);
+            reject(new Error(`Kubernetes API ${path}: invalid JSON: ${(err as Error).message}`));
           }
         });
       });
+      const timeoutMs = this.options.timeoutMs ?? 30_000;
+      req.setTimeout(timeoutMs, () => req.destroy(new Error(`Kubernetes API ${path}: no answer within ${timeoutMs} ms`)));
       req.on('error', reject);
     });
   }

@@ -1,8 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inClusterOptions, KubeConfigError, kubeconfigOptions } from '../../src/watch/kube-connection.ts';
+import { inClusterOptions, KubeConfigError, KubeConnection, kubeconfigOptions } from '../../src/watch/kube-connection.ts';
 import { reporterConfigFromEnv } from '../../src/watch/reporter-config.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'courier-kc-'));
@@ -79,6 +81,21 @@ contexts:
       tokenFile: path.join(sa, 'token'),
     });
     expect(() => inClusterOptions({}, sa)).toThrow(/KUBERNETES_SERVICE_HOST unset/);
+  });
+});
+
+describe('KubeConnection.getJson', () => {
+  it('fails, naming the path, when the API server accepts the connection but never answers', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const conn = new KubeConnection({ server: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, timeoutMs: 50 });
+    try {
+      await expect(conn.getJson('/apis/kustomize.toolkit.fluxcd.io')).rejects.toThrow('Kubernetes API /apis/kustomize.toolkit.fluxcd.io: no answer within 50 ms');
+    } finally {
+      conn.close();
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });
 
