@@ -8,10 +8,7 @@ import { join, posix } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { parseBranch } from '../core/names.ts';
 import type { RepoFile, Warning } from '../core/types.ts';
-import { classify, listTree, MAX_FILE_BYTES, readBlobs } from './tree-reader.ts';
-
-/** Files larger than this are skipped (and said): GitOps manifests are small, and huge files are not ours to edit. */
-export { MAX_FILE_BYTES };
+import { classify, listTree, readBlobs } from './tree-reader.ts';
 
 /** A git operation on a local repository failed in a way the user must fix. */
 export class LocalRepoError extends Error {

@@ -4,7 +4,7 @@ import type { RepoFile, Warning } from '../core/types.ts';
 import { CatFileBatch, runGit, type GitProcessOptions } from './git-process.ts';
 import { GitCommandError } from './git-error.ts';
 
-/** Files above this size are skipped with a warning, as in the local mode. */
+/** Files above this size are skipped with a warning: GitOps manifests are small, and huge files are not ours to edit. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
 /** One entry of `git ls-tree -r`: mode, object type, object id and repo-relative path. */
@@ -72,7 +72,7 @@ export function classify(
 }
 
 /** git's own binary heuristic (xdiff-interface.c): a NUL byte in the first 8000 bytes. */
-export function looksBinary(bytes: Buffer): boolean {
+function looksBinary(bytes: Buffer): boolean {
   return bytes.subarray(0, 8000).includes(0);
 }
 

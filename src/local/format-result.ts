@@ -3,7 +3,7 @@ import type { Warning } from '../core/types.ts';
 import type { LocalImageUpdateResult } from './run-image-update.ts';
 
 /** `file:line: message`, without repeating a location the message already starts with. */
-export function formatWarning(w: Warning): string {
+function formatWarning(w: Warning): string {
   const where = w.file ? `${w.file}${w.line ? `:${w.line}` : ''}` : '';
   return where && !w.message.startsWith(where) ? `${where}: ${w.message}` : w.message;
 }

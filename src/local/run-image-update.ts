@@ -35,7 +35,7 @@ export interface LocalImageUpdateResult {
 }
 
 /** Parses `--image repo:tag[@digest]` into a release, or throws LocalModeError saying what is wrong. */
-export function releaseFromImage(image: string, digest?: string): Release {
+function releaseFromImage(image: string, digest?: string): Release {
   try {
     const ref = parseImageRef(image);
     if (!ref.tag) throw new LocalModeError(`--image ${image} has no tag: give the released tag, e.g. --image ${ref.name}:1.2.3`);

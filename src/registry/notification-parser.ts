@@ -56,6 +56,12 @@ export function candidate(host: string, path: string, tag: unknown, digest?: unk
   return release;
 }
 
+/** The host of a `host/path[:tag]` reference such as Harbor's `resource_url` or Quay's `docker_url`; undefined without a `/`. */
+export function hostOfReference(ref: string): string | undefined {
+  const slash = ref.indexOf('/');
+  return slash < 0 ? undefined : ref.slice(0, slash);
+}
+
 /** True for a non-null, non-array object. */
 export function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);

@@ -46,7 +46,7 @@ const DEFAULT_TOKEN_TTL_S = 60;
 export type AuthCache = Map<string, { header: string; expiresAt: number }>;
 
 /** True when `host` (with optional port) may be spoken to over plain http. */
-export function isInsecureHost(host: string, insecure: readonly string[] = []): boolean {
+function isInsecureHost(host: string, insecure: readonly string[] = []): boolean {
   const bare = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]!;
   return LOCAL_HOSTS.has(bare) || insecure.includes(host) || insecure.includes(bare);
 }
@@ -230,7 +230,7 @@ export class RegistryTransport {
 }
 
 /** `CODE: message` pairs of a distribution error body (`{"errors":[{code,message}]}`), joined. */
-export function registryErrorDetail(text: string): string {
+function registryErrorDetail(text: string): string {
   try {
     const body = JSON.parse(text) as { errors?: Array<{ code?: unknown; message?: unknown }> };
     return (body.errors ?? [])

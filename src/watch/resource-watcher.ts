@@ -30,7 +30,7 @@ export interface ResourceWatcherOptions {
 }
 
 /** Exponential backoff with full jitter, 250 ms doubling up to 30 s. */
-export function defaultBackoffMs(attempt: number): number {
+function defaultBackoffMs(attempt: number): number {
   return Math.round(Math.random() * Math.min(30_000, 250 * 2 ** Math.min(attempt, 10)));
 }
 

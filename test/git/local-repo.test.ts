@@ -3,7 +3,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, w
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commitToBranch, LocalRepoError, MAX_FILE_BYTES, readTree } from '../../src/git/local-repo.ts';
+import { commitToBranch, LocalRepoError, readTree } from '../../src/git/local-repo.ts';
+import { MAX_FILE_BYTES } from '../../src/git/tree-reader.ts';
 import { fixtureEnv } from './git-fixtures.ts';
 
 /** git for setting up and inspecting test repositories: fixed identity, no global config, nothing inherited. */

@@ -8,6 +8,7 @@ import {
   type ReleaseCandidate,
   NotificationShapeError,
   candidate,
+  hostOfReference,
   isRecord,
   uniqueCandidates,
 } from '../notification-parser.ts';
@@ -31,7 +32,7 @@ export function parse(body: unknown, _headers: NotificationHeaders, options: Par
       if (!isRecord(resource)) return undefined;
       // resource_url is `host/project/repo:tag`; its host is the registry's external name.
       const url = typeof resource.resource_url === 'string' ? resource.resource_url : '';
-      const host = options.registryHost ?? (url.includes('/') ? url.slice(0, url.indexOf('/')) : '');
+      const host = options.registryHost ?? hostOfReference(url) ?? '';
       // A push by digest carries the digest in `tag`; the tag check drops it.
       return candidate(host, repo, resource.tag, resource.digest);
     }),

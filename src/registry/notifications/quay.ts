@@ -9,6 +9,7 @@ import {
   type ReleaseCandidate,
   NotificationShapeError,
   candidate,
+  hostOfReference,
   isRecord,
   uniqueCandidates,
 } from '../notification-parser.ts';
@@ -25,7 +26,7 @@ export function parse(body: unknown, _headers: NotificationHeaders, options: Par
       : undefined;
   if (!tags) throw new NotificationShapeError('quay', '"updated_tags" must be a list of tags');
   const dockerUrl = typeof body.docker_url === 'string' ? body.docker_url : '';
-  const host = options.registryHost ?? (dockerUrl.includes('/') ? dockerUrl.slice(0, dockerUrl.indexOf('/')) : 'quay.io');
+  const host = options.registryHost ?? hostOfReference(dockerUrl) ?? 'quay.io';
   const repository = body.repository;
   return uniqueCandidates(tags.map((tag) => candidate(host, repository, tag)));
 }
