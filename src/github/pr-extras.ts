@@ -79,7 +79,8 @@ export function prExtrasFields(
       alias: 'autoMerge',
       mutation: 'enablePullRequestAutoMerge',
       inputType: 'EnablePullRequestAutoMergeInput',
-      input: { pullRequestId },
+      // Without mergeMethod GitHub uses MERGE, which a squash- or rebase-only repository refuses.
+      input: { pullRequestId, mergeMethod: state.mergeMethod },
       selection: 'clientMutationId',
       optional: true,
     });

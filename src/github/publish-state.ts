@@ -34,9 +34,14 @@ export interface RemoteCommit {
   files: Record<string, string | null>;
 }
 
+/** How GitHub merges a pull request (`PullRequestMergeMethod`). */
+export type MergeMethod = 'MERGE' | 'SQUASH' | 'REBASE';
+
 /** What GitHub holds now, as far as the proposal is concerned. */
 export interface PublishState {
   repositoryId: string;
+  /** A merge method the repository allows, for auto-merge (GitHub's default, MERGE, may be disabled). */
+  mergeMethod: MergeMethod;
   baseBranch: string;
   baseOid: string;
   /** Blob ids on base of every path the proposal edits (null = absent). */
@@ -101,6 +106,7 @@ export function buildStateQuery(repo: RepoRef, proposal: Proposal): { query: str
   const query = `query CourierPublishState(${decl.join(', ')}) {
   repository(owner: $owner, name: $name) {
     id
+    mergeCommitAllowed squashMergeAllowed rebaseMergeAllowed
     defaultBranchRef { name target { ... on Commit { oid ...CourierFiles } } }
     ${baseField}
     headRef: ref(qualifiedName: $branchRef) {
@@ -129,6 +135,9 @@ interface CommitNode {
 interface StateData {
   repository: {
     id: string;
+    mergeCommitAllowed: boolean;
+    squashMergeAllowed: boolean;
+    rebaseMergeAllowed: boolean;
     defaultBranchRef: { name: string; target: CommitNode | null } | null;
     baseRef?: { name: string; target: CommitNode | null } | null;
     headRef: { id: string; target: (CommitNode & { history: { nodes: CommitNode[] } }) | null } | null;
@@ -159,6 +168,13 @@ function filesOf(node: CommitNode, paths: string[]): Record<string, string | nul
   return out;
 }
 
+/** The first merge method the repository allows, MERGE first as in GitHub's own default. */
+function allowedMergeMethod(r: { mergeCommitAllowed: boolean; squashMergeAllowed: boolean; rebaseMergeAllowed: boolean }): MergeMethod {
+  if (r.mergeCommitAllowed) return 'MERGE';
+  if (r.squashMergeAllowed) return 'SQUASH';
+  return r.rebaseMergeAllowed ? 'REBASE' : 'MERGE';
+}
+
 /** Runs the read query; a reviewer or team that does not resolve is reported as null, not an error. */
 export async function readPublishState(gh: GitHubClient, repo: RepoRef, proposal: Proposal): Promise<PublishState> {
   const { query, variables } = buildStateQuery(repo, proposal);
@@ -187,6 +203,7 @@ export async function readPublishState(gh: GitHubClient, repo: RepoRef, proposal
     Object.fromEntries(names.map((n, i) => [n, pick(prefix === 'l' ? r[`l${i}`] : data[`${prefix}${i}`])]));
   return {
     repositoryId: r.id,
+    mergeMethod: allowedMergeMethod(r),
     baseBranch: baseRef.name,
     baseOid: baseRef.target.oid,
     baseFiles: filesOf(baseRef.target, paths),
