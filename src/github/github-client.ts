@@ -111,7 +111,7 @@ interface ErrorShape {
 const CONFLICT_MESSAGE = /already[ _]exists|expected branch to point to|is not up to date|reference update failed|stale/i;
 
 /** Maps an Octokit error (RequestError or GraphqlResponseError) to Courier's typed errors. */
-export function toGitHubError(error: unknown, where: { repo: string; attempted: string }): GitHubError {
+function toGitHubError(error: unknown, where: { repo: string; attempted: string }): GitHubError {
   if (error instanceof GitHubError) return error;
   const e = (error ?? {}) as ErrorShape;
   if (e.name === 'GraphqlResponseError' || (Array.isArray(e.errors) && e.status === undefined)) {

@@ -54,18 +54,18 @@ export interface PublishState {
 }
 
 /** Every path the proposal's commits touch, in first-seen order. */
-export function proposalPaths(proposal: Proposal): string[] {
+function proposalPaths(proposal: Proposal): string[] {
   return [...new Set(proposal.commits.flatMap((c) => c.edits.map((e) => e.path)))];
 }
 
 /** `org/slug` → `{org, slug}`; a bare slug belongs to the repository owner. */
-export function splitTeam(team: string, owner: string): { org: string; slug: string } {
+function splitTeam(team: string, owner: string): { org: string; slug: string } {
   const i = team.indexOf('/');
   return i < 0 ? { org: owner, slug: team } : { org: team.slice(0, i), slug: team.slice(i + 1) };
 }
 
 /** Builds the single read query and its variables. Aliases are indices; values travel as variables. */
-export function buildStateQuery(repo: RepoRef, proposal: Proposal): { query: string; variables: Record<string, unknown> } {
+function buildStateQuery(repo: RepoRef, proposal: Proposal): { query: string; variables: Record<string, unknown> } {
   const paths = proposalPaths(proposal);
   const vars: Record<string, unknown> = {
     owner: repo.owner,
@@ -142,17 +142,13 @@ interface StateData {
     baseRef?: { name: string; target: CommitNode | null } | null;
     headRef: { id: string; target: (CommitNode & { history: { nodes: CommitNode[] } }) | null } | null;
     pullRequests: {
-      nodes: Array<{
-        id: string;
-        number: number;
-        url: string;
-        title: string;
-        body: string;
-        baseRefName: string;
-        headRepositoryOwner: { login: string } | null;
-        labels: { nodes: Array<{ name: string }> };
-        autoMergeRequest: { enabledAt: string } | null;
-      }>;
+      nodes: Array<
+        Omit<RemotePullRequest, 'labels' | 'autoMergeEnabled'> & {
+          headRepositoryOwner: { login: string } | null;
+          labels: { nodes: Array<{ name: string }> };
+          autoMergeRequest: { enabledAt: string } | null;
+        }
+      >;
     };
     [alias: string]: unknown;
   } | null;

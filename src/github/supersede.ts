@@ -46,7 +46,7 @@ const NOTE_START = '<!-- courier:superseded -->';
 const NOTE_END = '<!-- /courier:superseded -->';
 
 /** The "Superseded" section for images whose tag changed, or '' when none did. */
-export function supersedeNote(previous: Images, next: Images): string {
+function supersedeNote(previous: Images, next: Images): string {
   const lines = next.flatMap((n) => {
     const old = previous.find((p) => p.repository === n.repository);
     return old && old.tag !== n.tag ? [`- \`${n.repository}\`: superseded ${old.tag} → now ${n.tag}`] : [];

@@ -51,7 +51,7 @@ export async function checkConfigOnPullRequest(context: Context<'pull_request'>,
 }
 
 /** Validates the config at `sha` and reports it as a completed check run on that commit. */
-export async function checkConfigAt(
+async function checkConfigAt(
   octokit: ProbotOctokit,
   deps: Deps,
   at: { owner: string; repo: string; sha: string },

@@ -62,7 +62,7 @@ export async function configuredTargets(
 }
 
 /** Default fan-out test: listed in `images`, or no `images` list at all (the planner then decides). */
-export function configUsesImage(config: CourierConfigLike, release: Release): boolean {
+function configUsesImage(config: CourierConfigLike, release: Release): boolean {
   if (!config.images || config.images.length === 0) return true;
   return config.images.some((image) => sameRepository(image.repository, release.repository));
 }
