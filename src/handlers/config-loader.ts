@@ -59,13 +59,18 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The plugin throws plain Errors for YAML syntax and `_extends` mistakes: those are the user's to fix. */
+/**
+ * The plugin throws plain Errors for YAML syntax and `_extends` mistakes: those are the user's to fix.
+ * Only the first line of a YAML error is kept: the rest quotes the file, and a pull request's config
+ * can `_extends` any file the installation may read, so quoting it would publish that file's lines.
+ */
 function pluginProblem(error: unknown): ConfigProblem | undefined {
   if (!(error instanceof Error) || !error.message.startsWith('[@probot/octokit-plugin-config]')) return undefined;
   const message = error.message.replace('[@probot/octokit-plugin-config] ', '');
   const cause = (error as { cause?: { linePos?: Array<{ line: number }>; message?: string } }).cause;
   const line = cause?.linePos?.[0]?.line;
-  const problem: ConfigProblem = { path: '', message: cause?.message ? `${message}: ${cause.message}` : message };
+  const reason = cause?.message?.split('\n')[0]?.replace(/:$/, '');
+  const problem: ConfigProblem = { path: '', message: reason ? `${message}: ${reason}` : message };
   if (line !== undefined) problem.line = line;
   return problem;
 }
