@@ -6,6 +6,5 @@ export { parseMarkerComment, parseSetter } from './markers.ts';
 export type { Marker, MarkerPart } from './markers.ts';
 export { parseImageTemplate } from './image-template.ts';
 export type { ImageTemplate, TemplateVariable } from './image-template.ts';
-export { isKustomizationFile } from './kustomize-images.ts';
 export { mightReference, updateImageReferences } from './update-file.ts';
 export { SubstituteError, updateSubstitute } from './update-substitute.ts';
