@@ -4,7 +4,7 @@ export type { SetterOptions } from './apply-setters.ts';
 export type { FileUpdate, FileUpdateContext, MarkerPolicy, PolicyResolver, VariableUse } from './model.ts';
 export { parseMarkerComment, parseSetter } from './markers.ts';
 export type { Marker, MarkerPart } from './markers.ts';
-export { parseImageTemplate } from './image-template.ts';
+export { fillVariables, parseImageTemplate } from './image-template.ts';
 export type { ImageTemplate, TemplateVariable } from './image-template.ts';
 export { mightReference, updateImageReferences } from './update-file.ts';
 export { SubstituteError, updateSubstitute } from './update-substitute.ts';
