@@ -58,6 +58,16 @@ export interface HttpRoute {
   }): Promise<{ status: number; body: unknown; headers?: Record<string, string> }>;
 }
 
+/**
+ * The logger the App's handlers write to: messages, and fields first for errors (`{ err }`, which pino
+ * serialises with Octokit's redacted request). Probot's pino logger (`context.log`, `probot.log`) is one.
+ */
+export interface AppLog {
+  info(message: string): void;
+  warn(message: string): void;
+  error(fields: object, message: string): void;
+}
+
 /** The injected dependencies of the GitHub App. */
 export interface AppDeps {
   /** Validates a merged config object (strict schema). */

@@ -107,7 +107,7 @@ export function githubRequestMetrics(metrics: CourierMetrics): (octokit: unknown
  * Keeps the label's cardinality bounded: templates (`/repos/{owner}/{repo}`) stay as they are; the
  * absolute URLs pagination follows lose origin and query, and their numeric ids become `{id}`.
  */
-export function routeLabel(url: string): string {
+function routeLabel(url: string): string {
   if (!/^https?:\/\//.test(url)) return url.split('?')[0]!;
   const path = new URL(url).pathname.replace(/^\/api\/v3(?=\/)/, '');
   return path.replace(/\/\d+(?=\/|$)/g, '/{id}');

@@ -45,7 +45,8 @@ export function resolveEnvironment(config: CourierConfig, name: string | undefin
 /** Plans the edits that bring every reference of the released images in one environment up to date. */
 export function planImageUpdate(input: ImageUpdateInput): ImageUpdatePlan {
   const environment = resolveEnvironment(input.config, input.environment);
-  const model = buildRepoModel(input.files.filter(holdsPlanningObject));
+  // The model parses HelmRelease-only files on first use, which the planner never asks for.
+  const model = buildRepoModel(input.files);
   const warnings: Warning[] = [...model.warnings];
   const policies = buildPolicyResolver(model, input.config, warnings);
   const texts = new Map(input.files.map((f) => [f.path, f.text]));
@@ -87,15 +88,6 @@ export function planImageUpdate(input: ImageUpdateInput): ImageUpdatePlan {
   }
 
   return { environment, changeSet: { edits: editsOf(input.files, texts), changes: sortChanges(changes), warnings: dedupe(warnings) } };
-}
-
-// The planner reads Flux Kustomizations (membership, substitutes) and image policies, never
-// HelmRelease objects: skipping files that can hold only the latter spares a full YAML parse of
-// every HelmRelease in the fleet (most of the plan's time on a large repository).
-const PLANNING_KIND = /^[ \t]*["']?kind["']?[ \t]*:[ \t]*["']?(?:Kustomization|ImagePolicy|ImageRepository)\b/m;
-
-function holdsPlanningObject(file: RepoFile): boolean {
-  return file.text.includes('.toolkit.fluxcd.io/') && PLANNING_KIND.test(file.text);
 }
 
 function sharedFileWarning(path: string, update: FileUpdate, sharedBy: readonly string[]): Warning {

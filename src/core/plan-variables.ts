@@ -5,7 +5,7 @@
  */
 import type { CourierConfig } from './config/index.ts';
 import { formatImageRef, tryParseImageRef } from './image-ref.ts';
-import { parseImageTemplate, SubstituteError, updateSubstitute, type PolicyResolver, type VariableUse } from './image-update/index.ts';
+import { fillVariables, parseImageTemplate, SubstituteError, updateSubstitute, type PolicyResolver, type VariableUse } from './image-update/index.ts';
 import { defaultReleasePolicy } from './policies/default-release-policy.ts';
 import { membership, substitutionsFor, type RepoModel, type Substitution } from './repo-model/index.ts';
 import type { TagPolicy } from './tag-policy.ts';
@@ -119,6 +119,6 @@ function unsetWarning(use: VariableUse, environment: string): Warning {
 function nameResolvesTo(use: VariableUse, sub: Substitution, model: RepoModel, repository: string): boolean {
   const k = model.kustomizations.find((x) => x.file === sub.file && x.name === sub.kustomization.name);
   if (!k) return false;
-  const name = parseImageTemplate(use.template).name.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?:[:]?[-=+?]([^}]*))?\}/g, (_, v: string, dflt?: string) => k.substitute.get(v)?.value ?? dflt ?? '');
+  const name = fillVariables(parseImageTemplate(use.template).name, (v) => k.substitute.get(v)?.value);
   return tryParseImageRef(name)?.repository === repository;
 }

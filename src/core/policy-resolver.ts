@@ -5,7 +5,7 @@
  */
 import type { CourierConfig } from './config/index.ts';
 import type { PolicyResolver } from './image-update/index.ts';
-import { exclusionListFromSpec, filterExcluded } from './policies/exclusion.ts';
+import { compileExclusions, exclusionListFromSpec } from './policies/exclusion.ts';
 import { buildPolicyIndex, type PolicyEntry, type RepoModel } from './repo-model/index.ts';
 import { compilePolicy, PolicyError, type TagPolicy } from './tag-policy.ts';
 import type { Warning } from './types.ts';
@@ -49,13 +49,12 @@ export function buildPolicyResolver(model: RepoModel, config: CourierConfig, war
 
 /** Applies an ImageRepository exclusion list (Flux semantics: absent or empty = the default list). */
 function withExclusions(policy: TagPolicy, exclusionList: readonly string[] | undefined): TagPolicy {
-  const list = exclusionListFromSpec(exclusionList);
-  filterExcluded([], list); // compile the patterns now so a bad one is reported as an invalid policy
-  const allowed = (tag: string): boolean => filterExcluded([tag], list).length === 1;
+  // Compiled here, once: a bad pattern is then reported as an invalid policy, and accepts() stays cheap.
+  const excluded = compileExclusions(exclusionListFromSpec(exclusionList));
   return {
-    accepts: (tag) => allowed(tag) && policy.accepts(tag),
+    accepts: (tag) => !excluded(tag) && policy.accepts(tag),
     compare: (a, b) => policy.compare(a, b),
-    select: (tags) => policy.select(filterExcluded(tags, list)),
+    select: (tags) => policy.select(tags.filter((tag) => !excluded(tag))),
     describe: () => policy.describe(),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The one door to the GitHub API: a two-method interface that Probot's Octokit satisfies, an adapter
- * that turns HTTP statuses and GraphQL error types into typed errors, and request counting (total and
- * mutating, by route) for metrics and the benchmark.
+ * that turns HTTP statuses and GraphQL error types into typed errors, and a per-call tally (total and
+ * mutating) that the write path reports as its cost. Prometheus counts every HTTP attempt, retries
+ * included, in the Octokit plugin of `src/metrics.ts`; this tally only counts the calls one publish made.
  */
 import {
   Conflict,
@@ -34,16 +35,10 @@ export interface OctokitLike {
   request(route: string, parameters?: Record<string, unknown>): Promise<{ data: unknown; status: number; headers: object }>;
 }
 
-/** Requests made, total and mutating, by route (`GET /repos/{owner}/{repo}`, `POST /graphql CourierRead`). */
+/** Requests one piece of work made: all of them, and those that write. */
 export interface RequestCounts {
   total: number;
   mutating: number;
-  byRoute: Record<string, { total: number; mutating: number }>;
-}
-
-/** A fresh, zeroed counter. */
-export function emptyCounts(): RequestCounts {
-  return { total: 0, mutating: 0, byRoute: {} };
 }
 
 /** Route label and mutating flag of a GraphQL document: `POST /graphql <OperationName>`. */
@@ -53,42 +48,22 @@ export function describeGraphQL(query: string): { route: string; mutating: boole
   return { route: `POST /graphql ${m?.[2] ?? kind}`, mutating: kind === 'mutation' };
 }
 
-/** Route label and mutating flag of a REST route string such as `POST /repos/{owner}/{repo}/labels`. */
-export function describeRoute(route: string): { route: string; mutating: boolean } {
-  const method = /^([A-Z]+)\s/.exec(route)?.[1] ?? 'GET';
-  return { route, mutating: method !== 'GET' && method !== 'HEAD' };
-}
-
-function count(counts: RequestCounts, route: string, mutating: boolean): void {
-  counts.total += 1;
-  const entry = (counts.byRoute[route] ??= { total: 0, mutating: 0 });
-  entry.total += 1;
-  if (mutating) {
-    counts.mutating += 1;
-    entry.mutating += 1;
-  }
-}
-
-/**
- * Wraps a client so every call is also counted into `counts` (and passed to `onRequest`, e.g. a
- * prom-client counter). Counted before the call is made: a failed request still spent budget.
- */
-export function countingClient(
-  inner: GitHubClient,
-  counts: RequestCounts = emptyCounts(),
-  onRequest?: (route: string, mutating: boolean) => void,
-): { client: GitHubClient; counts: RequestCounts } {
+/** Wraps a client so every call is also counted. Counted before the call: a failed request still spent budget. */
+export function countingClient(inner: GitHubClient): { client: GitHubClient; counts: RequestCounts } {
+  const counts: RequestCounts = { total: 0, mutating: 0 };
+  const count = (mutating: boolean) => {
+    counts.total += 1;
+    if (mutating) counts.mutating += 1;
+  };
   const client: GitHubClient = {
     graphql(query, variables) {
-      const d = describeGraphQL(query);
-      count(counts, d.route, d.mutating);
-      onRequest?.(d.route, d.mutating);
+      count(describeGraphQL(query).mutating);
       return inner.graphql(query, variables);
     },
     request(route, params) {
-      const d = describeRoute(route);
-      count(counts, d.route, d.mutating);
-      onRequest?.(d.route, d.mutating);
+      // Octokit takes a route without a method as GET.
+      const method = /^([A-Z]+)\s/.exec(route)?.[1] ?? 'GET';
+      count(method !== 'GET' && method !== 'HEAD');
       return inner.request(route, params);
     },
   };
@@ -136,7 +111,7 @@ interface ErrorShape {
 const CONFLICT_MESSAGE = /already[ _]exists|expected branch to point to|is not up to date|reference update failed|stale/i;
 
 /** Maps an Octokit error (RequestError or GraphqlResponseError) to Courier's typed errors. */
-export function toGitHubError(error: unknown, where: { repo: string; attempted: string }): GitHubError {
+function toGitHubError(error: unknown, where: { repo: string; attempted: string }): GitHubError {
   if (error instanceof GitHubError) return error;
   const e = (error ?? {}) as ErrorShape;
   if (e.name === 'GraphqlResponseError' || (Array.isArray(e.errors) && e.status === undefined)) {

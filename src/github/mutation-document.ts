@@ -22,8 +22,8 @@ export interface MutationResult {
   failed: Array<{ alias: string; message: string }>;
 }
 
-/** Renders the document text; exported so tests can assert the exact request. */
-export function renderMutation(name: string, fields: MutationField[]): string {
+/** Renders the document text. */
+function renderMutation(name: string, fields: MutationField[]): string {
   const decl = fields.map((f) => `$${f.alias}: ${f.inputType}!`).join(', ');
   const body = fields.map((f) => `  ${f.alias}: ${f.mutation}(input: $${f.alias}) { ${f.selection} }`).join('\n');
   return `mutation ${name}(${decl}) {\n${body}\n}`;

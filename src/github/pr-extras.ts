@@ -11,7 +11,7 @@ import type { PublishPlan } from './publish-plan.ts';
 import type { PublishState, RepoRef } from './publish-state.ts';
 
 /** Colour of labels Courier creates (GitHub's neutral grey). */
-export const LABEL_COLOR = 'ededed';
+const LABEL_COLOR = 'ededed';
 
 /**
  * Node ids of `names`, creating the labels the read found missing (one REST call each; a label
@@ -79,7 +79,8 @@ export function prExtrasFields(
       alias: 'autoMerge',
       mutation: 'enablePullRequestAutoMerge',
       inputType: 'EnablePullRequestAutoMergeInput',
-      input: { pullRequestId },
+      // Without mergeMethod GitHub uses MERGE, which a squash- or rebase-only repository refuses.
+      input: { pullRequestId, mergeMethod: state.mergeMethod },
       selection: 'clientMutationId',
       optional: true,
     });

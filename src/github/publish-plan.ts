@@ -30,7 +30,7 @@ export interface PublishPlan {
 }
 
 /** Splits a commit message into GitHub's `CommitMessage { headline, body }`. */
-export function splitMessage(message: string): { headline: string; body: string } {
+function splitMessage(message: string): { headline: string; body: string } {
   const text = message.replace(/\r\n/g, '\n').trim();
   const nl = text.indexOf('\n');
   if (nl < 0) return { headline: text, body: '' };

@@ -34,9 +34,14 @@ export interface RemoteCommit {
   files: Record<string, string | null>;
 }
 
+/** How GitHub merges a pull request (`PullRequestMergeMethod`). */
+export type MergeMethod = 'MERGE' | 'SQUASH' | 'REBASE';
+
 /** What GitHub holds now, as far as the proposal is concerned. */
 export interface PublishState {
   repositoryId: string;
+  /** A merge method the repository allows, for auto-merge (GitHub's default, MERGE, may be disabled). */
+  mergeMethod: MergeMethod;
   baseBranch: string;
   baseOid: string;
   /** Blob ids on base of every path the proposal edits (null = absent). */
@@ -49,18 +54,18 @@ export interface PublishState {
 }
 
 /** Every path the proposal's commits touch, in first-seen order. */
-export function proposalPaths(proposal: Proposal): string[] {
+function proposalPaths(proposal: Proposal): string[] {
   return [...new Set(proposal.commits.flatMap((c) => c.edits.map((e) => e.path)))];
 }
 
 /** `org/slug` → `{org, slug}`; a bare slug belongs to the repository owner. */
-export function splitTeam(team: string, owner: string): { org: string; slug: string } {
+function splitTeam(team: string, owner: string): { org: string; slug: string } {
   const i = team.indexOf('/');
   return i < 0 ? { org: owner, slug: team } : { org: team.slice(0, i), slug: team.slice(i + 1) };
 }
 
 /** Builds the single read query and its variables. Aliases are indices; values travel as variables. */
-export function buildStateQuery(repo: RepoRef, proposal: Proposal): { query: string; variables: Record<string, unknown> } {
+function buildStateQuery(repo: RepoRef, proposal: Proposal): { query: string; variables: Record<string, unknown> } {
   const paths = proposalPaths(proposal);
   const vars: Record<string, unknown> = {
     owner: repo.owner,
@@ -101,6 +106,7 @@ export function buildStateQuery(repo: RepoRef, proposal: Proposal): { query: str
   const query = `query CourierPublishState(${decl.join(', ')}) {
   repository(owner: $owner, name: $name) {
     id
+    mergeCommitAllowed squashMergeAllowed rebaseMergeAllowed
     defaultBranchRef { name target { ... on Commit { oid ...CourierFiles } } }
     ${baseField}
     headRef: ref(qualifiedName: $branchRef) {
@@ -129,21 +135,20 @@ interface CommitNode {
 interface StateData {
   repository: {
     id: string;
+    mergeCommitAllowed: boolean;
+    squashMergeAllowed: boolean;
+    rebaseMergeAllowed: boolean;
     defaultBranchRef: { name: string; target: CommitNode | null } | null;
     baseRef?: { name: string; target: CommitNode | null } | null;
     headRef: { id: string; target: (CommitNode & { history: { nodes: CommitNode[] } }) | null } | null;
     pullRequests: {
-      nodes: Array<{
-        id: string;
-        number: number;
-        url: string;
-        title: string;
-        body: string;
-        baseRefName: string;
-        headRepositoryOwner: { login: string } | null;
-        labels: { nodes: Array<{ name: string }> };
-        autoMergeRequest: { enabledAt: string } | null;
-      }>;
+      nodes: Array<
+        Omit<RemotePullRequest, 'labels' | 'autoMergeEnabled'> & {
+          headRepositoryOwner: { login: string } | null;
+          labels: { nodes: Array<{ name: string }> };
+          autoMergeRequest: { enabledAt: string } | null;
+        }
+      >;
     };
     [alias: string]: unknown;
   } | null;
@@ -157,6 +162,13 @@ function filesOf(node: CommitNode, paths: string[]): Record<string, string | nul
     out[p] = entry?.oid ?? null;
   });
   return out;
+}
+
+/** The first merge method the repository allows, MERGE first as in GitHub's own default. */
+function allowedMergeMethod(r: { mergeCommitAllowed: boolean; squashMergeAllowed: boolean; rebaseMergeAllowed: boolean }): MergeMethod {
+  if (r.mergeCommitAllowed) return 'MERGE';
+  if (r.squashMergeAllowed) return 'SQUASH';
+  return r.rebaseMergeAllowed ? 'REBASE' : 'MERGE';
 }
 
 /** Runs the read query; a reviewer or team that does not resolve is reported as null, not an error. */
@@ -187,6 +199,7 @@ export async function readPublishState(gh: GitHubClient, repo: RepoRef, proposal
     Object.fromEntries(names.map((n, i) => [n, pick(prefix === 'l' ? r[`l${i}`] : data[`${prefix}${i}`])]));
   return {
     repositoryId: r.id,
+    mergeMethod: allowedMergeMethod(r),
     baseBranch: baseRef.name,
     baseOid: baseRef.target.oid,
     baseFiles: filesOf(baseRef.target, paths),

@@ -30,10 +30,11 @@ export interface CourierPullRequest {
   metadata: ProposalMetadata | null;
 }
 
-/** What to do with the open Courier PRs, for one proposal. */
+/**
+ * What to do with the open Courier PRs, for one proposal. A same-branch PR under `update` needs no
+ * decision: the write path rewrites it, and `bodyWithSupersedeNote` gives it the note.
+ */
 export interface SupersedeDecision {
-  /** Same-branch PR whose images change: updated in place (`update`) — note to put in its body. */
-  inPlace: { pr: CourierPullRequest; note: string } | null;
   /** PRs to close before publishing (same branch, `close` strategy: a new PR replaces it). */
   closeBefore: CourierPullRequest[];
   /** PRs to close after publishing, with a link to the new PR. */
@@ -46,7 +47,7 @@ const NOTE_START = '<!-- courier:superseded -->';
 const NOTE_END = '<!-- /courier:superseded -->';
 
 /** The "Superseded" section for images whose tag changed, or '' when none did. */
-export function supersedeNote(previous: Images, next: Images): string {
+function supersedeNote(previous: Images, next: Images): string {
   const lines = next.flatMap((n) => {
     const old = previous.find((p) => p.repository === n.repository);
     return old && old.tag !== n.tag ? [`- \`${n.repository}\`: superseded ${old.tag} → now ${n.tag}`] : [];
@@ -78,15 +79,12 @@ function sameSubjectOf(proposal: Proposal, meta: ProposalMetadata | null): meta 
 /** Pure decision: which open Courier PRs this proposal supersedes, and how. */
 export function decideSupersede(proposal: Proposal, open: CourierPullRequest[], strategy: SupersedeStrategy = 'update'): SupersedeDecision {
   const mine = new Set((proposal.metadata.images ?? []).map((i) => i.repository));
-  const decision: SupersedeDecision = { inPlace: null, closeBefore: [], closeAfter: [] };
+  const decision: SupersedeDecision = { closeBefore: [], closeAfter: [] };
   for (const pr of open) {
     if (!sameSubjectOf(proposal, pr.metadata)) continue;
     const theirs = pr.metadata.images ?? [];
     if (pr.branch === proposal.branch) {
-      const note = supersedeNote(theirs, proposal.metadata.images ?? []);
-      if (!note) continue;
-      if (strategy === 'update') decision.inPlace = { pr, note };
-      else decision.closeBefore.push(pr);
+      if (strategy === 'close' && supersedeNote(theirs, proposal.metadata.images ?? [])) decision.closeBefore.push(pr);
       continue;
     }
     if (theirs.length > 0 && theirs.every((i) => mine.has(i.repository))) decision.closeAfter.push(pr);

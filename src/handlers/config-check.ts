@@ -4,7 +4,7 @@
  * every problem with its path and line (as annotations on the config file).
  */
 import type { Context, ProbotOctokit } from 'probot';
-import type { AppDeps, ConfigProblem } from '../app-deps.ts';
+import type { AppDeps, AppLog, ConfigProblem } from '../app-deps.ts';
 import { CONFIG_PATH, loadConfig } from './config-loader.ts';
 import { lineOfField } from './config-lines.ts';
 import type { InstallationCache } from './installation-cache.ts';
@@ -51,11 +51,11 @@ export async function checkConfigOnPullRequest(context: Context<'pull_request'>,
 }
 
 /** Validates the config at `sha` and reports it as a completed check run on that commit. */
-export async function checkConfigAt(
+async function checkConfigAt(
   octokit: ProbotOctokit,
   deps: Deps,
   at: { owner: string; repo: string; sha: string },
-  log: { info(message: string): void },
+  log: Pick<AppLog, 'info'>,
 ): Promise<void> {
   const loaded = await loadConfig(octokit, deps, { owner: at.owner, repo: at.repo, ref: at.sha });
   const base = {

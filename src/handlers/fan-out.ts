@@ -6,14 +6,9 @@
 import type { ProbotOctokit } from 'probot';
 import { sameRepository } from '../core/image-ref.ts';
 import type { Release } from '../core/types.ts';
-import type { AppDeps, CourierConfigLike, UpdateTarget } from '../app-deps.ts';
+import type { AppDeps, AppLog, CourierConfigLike, UpdateTarget } from '../app-deps.ts';
 import { loadConfig } from './config-loader.ts';
 import type { InstallationCache } from './installation-cache.ts';
-
-interface Log {
-  info(message: string): void;
-  warn(message: string): void;
-}
 
 /** Repository fields fan-out needs, as the REST API returns them. */
 export interface RepositoryLike {
@@ -35,7 +30,7 @@ export async function configuredTargets(
   installationId: number,
   repositories: RepositoryLike[],
   deps: Pick<AppDeps, 'validateConfig'>,
-  log: Log,
+  log: Pick<AppLog, 'info' | 'warn'>,
   cache?: InstallationCache,
 ): Promise<UpdateTarget[]> {
   const targets: UpdateTarget[] = [];
@@ -62,7 +57,7 @@ export async function configuredTargets(
 }
 
 /** Default fan-out test: listed in `images`, or no `images` list at all (the planner then decides). */
-export function configUsesImage(config: CourierConfigLike, release: Release): boolean {
+function configUsesImage(config: CourierConfigLike, release: Release): boolean {
   if (!config.images || config.images.length === 0) return true;
   return config.images.some((image) => sameRepository(image.repository, release.repository));
 }

@@ -8,7 +8,7 @@ import type { LoadedConfig } from './config-loader.ts';
 import type { RepositoryLike } from './fan-out.ts';
 
 /** How long a listing or a config is trusted without hearing about a change. */
-export const DEFAULT_CACHE_TTL_MS = 60_000;
+const DEFAULT_CACHE_TTL_MS = 60_000;
 
 interface Entry<T> {
   value: T;

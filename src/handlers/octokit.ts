@@ -3,6 +3,7 @@
  * config) plus Courier's request metrics and throttle callbacks.
  */
 import { ProbotOctokit } from 'probot';
+import type { AppLog } from '../app-deps.ts';
 import { githubRequestMetrics, type CourierMetrics } from '../metrics.ts';
 
 /** How many times a request that hit a rate limit is retried before it fails. */
@@ -13,7 +14,7 @@ interface ThrottledRequest {
   url: string;
 }
 interface LoggingOctokit {
-  log: { warn(message: string): void };
+  log: Pick<AppLog, 'warn'>;
 }
 
 /** Decides whether to retry after a (secondary) rate limit: a couple of times, with a log line. */

@@ -5,7 +5,7 @@
  * the others.
  */
 import type { Probot, ProbotOctokit } from 'probot';
-import type { AppDeps, UpdateTarget } from '../app-deps.ts';
+import type { AppDeps, AppLog, UpdateTarget } from '../app-deps.ts';
 import type { Scheduler } from './release-batcher.ts';
 import { configuredTargets, installationRepositories, type RepositoryLike } from './fan-out.ts';
 
@@ -24,11 +24,6 @@ export function parseResyncInterval(value: string | undefined): number {
 }
 
 type Deps = Pick<AppDeps, 'validateConfig' | 'resync'>;
-interface Log {
-  info(message: string): void;
-  warn(message: string): void;
-  error(object: unknown, message: string): void;
-}
 
 /** Resyncs the given repositories of one installation; returns how many were resynced. */
 export async function resyncRepositories(
@@ -36,7 +31,7 @@ export async function resyncRepositories(
   installationId: number,
   repositories: RepositoryLike[],
   deps: Deps,
-  log: Log,
+  log: AppLog,
 ): Promise<number> {
   const targets = await configuredTargets(octokit, installationId, repositories, deps, log);
   let done = 0;
@@ -61,7 +56,7 @@ export class Resync {
     private readonly options: {
       probot: Pick<Probot, 'auth'>;
       deps: Deps;
-      log: Log;
+      log: AppLog;
       intervalMs: number;
       scheduler?: Scheduler;
     },

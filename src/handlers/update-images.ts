@@ -1,5 +1,5 @@
 /** What happens when a batch closes: the injected planner/write path, then metrics and a log line. */
-import type { AppDeps } from '../app-deps.ts';
+import type { AppDeps, AppLog } from '../app-deps.ts';
 import { recordOutcomes, type CourierMetrics } from '../metrics.ts';
 import type { FlushHandler } from './release-batcher.ts';
 
@@ -7,7 +7,7 @@ import type { FlushHandler } from './release-batcher.ts';
 export function updateImagesFlush(
   deps: Pick<AppDeps, 'updateImages' | 'now'>,
   metrics: CourierMetrics,
-  log: { info(message: string): void },
+  log: Pick<AppLog, 'info'>,
 ): FlushHandler {
   return async (target, releases, receivedAt) => {
     const outcomes = await deps.updateImages(target, releases);

@@ -34,7 +34,7 @@ export interface ReportHandlerDeps {
   gheHost?: string;
   /** Accepted clock skew, seconds (default 300). */
   toleranceSeconds?: number;
-  log?: { warn(obj: object, msg: string): void; debug?(obj: object, msg: string): void };
+  log?: { warn(obj: object, msg: string): void };
 }
 
 /** The HTTP answer. */

@@ -134,6 +134,25 @@ describe('courier/config check run', () => {
     expect(bodies.map((b) => [b.head_sha, b.conclusion])).toEqual([[PR_SHA, 'success']]);
   });
 
+  it('a YAML error in a file a pull request reaches through _extends is reported without that file\'s lines', async () => {
+    const { probot } = setup();
+    const bodies: Array<{ conclusion: string; output: { summary: string; annotations: Array<{ message: string }> } }> = [];
+    const secret = 'pg-password-9f8e7d6c5b4a';
+    nock(API).post('/app/installations/1/access_tokens').reply(201, tokenResponse());
+    nock(API)
+      .get('/repos/Codertocat/Hello-World/pulls/2/files')
+      .query({ per_page: 100 })
+      .reply(200, [{ filename: '.github/courier.yml', status: 'modified' }]);
+    nock(API).get(CONFIG).query({ ref: PR_SHA }).reply(...yaml('_extends: Codertocat/infra:clusters/prod/db.yaml\n'));
+    // A private file the installation can read; its second line is not valid YAML.
+    nock(API).get('/repos/Codertocat/infra/contents/clusters%2Fprod%2Fdb.yaml').reply(...yaml(`kind: Secret\npassword: ${secret}: x\n`));
+    checkRuns(bodies);
+    await probot.receive({ id: 'pr-3', name: 'pull_request', payload: example('pull_request', 'synchronize') });
+    expect(bodies[0]!.conclusion).toBe('failure');
+    expect(bodies[0]!.output.summary).toMatch(/clusters%2Fprod%2Fdb\.yaml \(invalid YAML\)/);
+    expect(JSON.stringify(bodies[0])).not.toContain(secret);
+  });
+
   it('a pull request not touching the config gets no check run', async () => {
     const { probot } = setup();
     nock(API).post('/app/installations/1/access_tokens').reply(201, tokenResponse());

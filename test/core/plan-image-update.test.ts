@@ -201,6 +201,21 @@ spec:
     expect(w[0]!.message).toContain('dev, prod');
   });
 
+  it('follows plain Kustomize resources: a base only the dev overlay pulls in is dev\'s; one both overlays pull in is shared', () => {
+    const overlay = (base: string): string => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../../../${base}\n`;
+    const files = [
+      { path: 'apps/only-dev/deploy.yaml', text: deployment('ghcr.io/acme/app:1.0.0') },
+      { path: 'apps/both/deploy.yaml', text: deployment('ghcr.io/acme/app:1.0.0') },
+      { path: 'clusters/dev/a/kustomization.yaml', text: overlay('apps/only-dev') },
+      { path: 'clusters/dev/b/kustomization.yaml', text: overlay('apps/both') },
+      { path: 'clusters/prod/b/kustomization.yaml', text: overlay('apps/both') },
+    ];
+    const p = plan([{ repository: 'ghcr.io/acme/app', tag: '1.1.0' }], 'dev', files, twoEnvs);
+    expect(edited(p)).toEqual(['apps/only-dev/deploy.yaml']);
+    const w = p.changeSet.warnings.filter((x) => x.code === 'shared-file');
+    expect(w.map((x) => x.file)).toEqual(['apps/both/deploy.yaml']);
+  });
+
   it('reports a malformed YAML file with file and line and still processes every other file', () => {
     const files = [
       { path: 'clusters/dev/a.yaml', text: deployment('ghcr.io/acme/app:1.0.0') },

@@ -90,6 +90,9 @@ export class FakeGitHub {
       data: {
         repository: {
           id: 'R_fake',
+          mergeCommitAllowed: true,
+          squashMergeAllowed: true,
+          rebaseMergeAllowed: true,
           defaultBranchRef: { name: 'main', target: { oid: base.oid, ...this.filesAt(base, vars) } },
           headRef: headOid ? { id: `REF_${branch}`, target: { oid: headOid, history: { nodes: history } } } : null,
           pullRequests: {

@@ -121,6 +121,8 @@ export function stateData(o: {
   head?: { oid: string; nodes: ReturnType<typeof historyNode>[] } | null;
   prs?: ReturnType<typeof prNode>[];
   labels?: Record<string, string | null>;
+  /** The repository's allowed merge methods; all allowed unless said. */
+  merge?: { mergeCommitAllowed: boolean; squashMergeAllowed: boolean; rebaseMergeAllowed: boolean };
   extra?: Record<string, unknown>;
 }) {
   const baseBlob = o.baseBlob === undefined ? gitBlobOid(BEFORE) : o.baseBlob;
@@ -128,6 +130,7 @@ export function stateData(o: {
     data: {
       repository: {
         id: REPO_ID,
+        ...(o.merge ?? { mergeCommitAllowed: true, squashMergeAllowed: true, rebaseMergeAllowed: true }),
         defaultBranchRef: { name: 'main', target: { oid: o.base ?? BASE, f0: baseBlob === null ? null : { oid: baseBlob } } },
         headRef: o.head ? { id: REF_ID, target: { oid: o.head.oid, history: { nodes: o.head.nodes } } } : null,
         pullRequests: { nodes: o.prs ?? [] },

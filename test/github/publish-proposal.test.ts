@@ -89,7 +89,7 @@ describe('publishProposal', () => {
     expect(seen[2]!.variables).toEqual({
       labels: { labelableId: PR_ID, labelIds: ['LA_courier'] },
       reviews: { pullRequestId: PR_ID, userIds: ['U_alice'], teamIds: ['T_platform'], union: true },
-      autoMerge: { pullRequestId: PR_ID },
+      autoMerge: { pullRequestId: PR_ID, mergeMethod: 'MERGE' },
     });
   });
 
@@ -281,6 +281,25 @@ describe('publishProposal', () => {
     const result = await publishProposal(makeClient(), REPO, proposal, fast);
     expect(result.action).toBe('created');
     expect(result.warnings).toEqual([{ code: 'pr-extras-failed', message: 'autoMerge: Pull request Auto merge is not allowed for this repository' }]);
+  });
+
+  it('auto-merge uses a merge method the repository allows (GitHub defaults to MERGE, refused on squash-only repositories)', async () => {
+    const seen: GraphQLBody[] = [];
+    const proposal = makeProposal('1.2.4', { autoMerge: true, labels: [] });
+    mockGraphQL('CourierPublishState', seen, () => stateData({ labels: {}, merge: { mergeCommitAllowed: false, squashMergeAllowed: true, rebaseMergeAllowed: false } }));
+    mockGraphQL('CourierPublish', seen, () => ({
+      data: { branch: { ref: { id: REF_ID } }, commit0: { commit: { oid: NEW_HEAD, url: 'u' } }, pr: { pullRequest: { id: PR_ID, number: 42, url: 'u42' } } },
+    }));
+    mockGraphQL('CourierDecorate', seen, (body) => {
+      const input = body.variables.autoMerge as { mergeMethod?: string };
+      return input.mergeMethod === 'SQUASH'
+        ? { data: { autoMerge: { clientMutationId: null } } }
+        : { data: { autoMerge: null }, errors: [{ type: 'UNPROCESSABLE', path: ['autoMerge'], message: 'Merge commits are not allowed on this repository.' }] };
+    });
+    const result = await publishProposal(makeClient(), REPO, proposal, fast);
+    expect(seen[0]!.query).toMatch(/mergeCommitAllowed squashMergeAllowed rebaseMergeAllowed/);
+    expect(result.warnings).toEqual([]);
+    expect(seen[2]!.variables).toEqual({ autoMerge: { pullRequestId: PR_ID, mergeMethod: 'SQUASH' } });
   });
 
   it('dry-run reads once, writes nothing and says what it would do', async () => {

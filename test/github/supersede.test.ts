@@ -44,24 +44,21 @@ describe('decideSupersede', () => {
   const human = openPr(6, 'courier/manual', null);
   const all = [same, otherBranch, wider, prod, promotion, human];
 
-  it('update: the same-branch PR is updated in place with a note; a covered PR on another branch is closed after', () => {
-    const d = decideSupersede(proposal, all, 'update');
-    expect(d.inPlace?.pr.number).toBe(1);
-    expect(d.inPlace?.note).toContain('`ghcr.io/acme/app`: superseded 1.2.3 → now 1.2.4');
-    expect(d.closeBefore).toEqual([]);
-    expect(d.closeAfter.map((p) => p.number)).toEqual([2]);
+  it('update: the same-branch PR is left to the write path (rewritten with a note); a covered PR on another branch is closed after', () => {
+    expect(decideSupersede(proposal, all, 'update')).toEqual({ closeBefore: [], closeAfter: [otherBranch] });
+    const body = bodyWithSupersedeNote(proposal, { ...prNode({ body: same.body }), autoMergeEnabled: false, labels: [] }, parseMeta);
+    expect(body).toContain('`ghcr.io/acme/app`: superseded 1.2.3 → now 1.2.4');
   });
 
   it('close: the same-branch PR is closed before publishing, so a new PR replaces it', () => {
     const d = decideSupersede(proposal, all, 'close');
-    expect(d.inPlace).toBeNull();
     expect(d.closeBefore.map((p) => p.number)).toEqual([1]);
     expect(d.closeAfter.map((p) => p.number)).toEqual([2]);
   });
 
   it('a same-branch PR already at the proposed tag is not superseded', () => {
     const d = decideSupersede(proposal, [openPr(1, proposal.branch, meta([['ghcr.io/acme/app', '1.2.4']]))], 'close');
-    expect(d).toEqual({ inPlace: null, closeBefore: [], closeAfter: [] });
+    expect(d).toEqual({ closeBefore: [], closeAfter: [] });
   });
 
   it('keeps the note of an earlier supersede on a re-run, so the body stays identical', () => {

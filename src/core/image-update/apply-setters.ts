@@ -2,13 +2,16 @@
  * Flux's setter semantics: every scalar whose marker names a known setter gets that setter's value.
  * Used as-is by the Flux conformance suite and, with values decided by policy, by the release path.
  */
+import type { Document } from 'yaml';
 import type { Change, RepoFile, Warning } from '../types.ts';
 import { applyScalarEdits, renderScalar, ScalarEditError } from '../yaml/scalar-edit.ts';
 import type { ScalarEdit } from '../yaml/scalar-edit.ts';
 import { isParseFailure, isTopLevelSequence, objectRefOf, parseYamlFile, scalarText } from '../yaml/yaml-file.ts';
-import type { YamlFile } from '../yaml/yaml-file.ts';
+import type { YamlFile, YamlParseFailure } from '../yaml/yaml-file.ts';
 import { findMarkers } from './markers.ts';
+import type { MarkedScalar } from './markers.ts';
 import type { FileUpdate } from './model.ts';
+import { offsetOf } from './site.ts';
 
 /** Extra facts for the change records of setter edits. */
 export interface SetterOptions {
@@ -18,19 +21,30 @@ export interface SetterOptions {
   why?: ReadonlyMap<string, string>;
 }
 
-/** Warning for a file that does not parse; the file is left untouched. */
-export function parseWarning(path: string, message: string, line: number): Warning {
-  return { code: 'yaml-parse-error', message: `${path}:${line}: not valid YAML, left untouched: ${message}`, file: path, line };
+/** The result for a file that does not parse: unchanged, with a warning saying where. */
+export function untouched(file: RepoFile, failure: YamlParseFailure): FileUpdate {
+  const { path } = file;
+  const warning: Warning = { code: 'yaml-parse-error', message: `${path}:${failure.line}: not valid YAML, left untouched: ${failure.message}`, file: path, line: failure.line };
+  return { text: file.text, changes: [], warnings: [warning], variables: [] };
 }
 
-/** Warning for markers in a document whose top level is a sequence (Flux never sees them). */
-export function sequenceMarkerWarning(path: string, line: number): Warning {
-  return {
-    code: 'marker-in-sequence-document',
-    message: `${path}:${line}: $imagepolicy markers in a document whose top level is a list are ignored (Flux cannot read them either); move the value into a mapping`,
-    file: path,
-    line,
-  };
+/**
+ * The marked scalars of a document, or undefined when its top level is a sequence: Flux never sees
+ * markers there, so any found are reported (once per document) and the document is skipped.
+ */
+export function documentMarkers(path: string, parsed: YamlFile, doc: Document.Parsed, warnings: Warning[], scan = true): MarkedScalar[] | undefined {
+  const marked = scan ? findMarkers(parsed.text, doc) : [];
+  if (!isTopLevelSequence(doc)) return marked;
+  if (marked.length > 0) {
+    const line = parsed.lineOf(offsetOf(marked[0]!));
+    warnings.push({
+      code: 'marker-in-sequence-document',
+      message: `${path}:${line}: $imagepolicy markers in a document whose top level is a list are ignored (Flux cannot read them either); move the value into a mapping`,
+      file: path,
+      line,
+    });
+  }
+  return undefined;
 }
 
 /**
@@ -43,9 +57,7 @@ export function applySetters(
   options: SetterOptions = {},
 ): FileUpdate {
   const parsed = parseYamlFile(file.text);
-  if (isParseFailure(parsed)) {
-    return { text: file.text, changes: [], warnings: [parseWarning(file.path, parsed.message, parsed.line)], variables: [] };
-  }
+  if (isParseFailure(parsed)) return untouched(file, parsed);
   const edits: ScalarEdit[] = [];
   const changes: Change[] = [];
   const warnings: Warning[] = [];
@@ -54,7 +66,7 @@ export function applySetters(
 }
 
 /** Plans the setter edits of a parsed file into the given lists. */
-export function collectSetterEdits(
+function collectSetterEdits(
   path: string,
   parsed: YamlFile,
   setters: ReadonlyMap<string, string>,
@@ -64,11 +76,8 @@ export function collectSetterEdits(
   warnings: Warning[],
 ): void {
   for (const doc of parsed.documents) {
-    const marked = findMarkers(parsed.text, doc);
-    if (isTopLevelSequence(doc)) {
-      if (marked.length > 0) warnings.push(sequenceMarkerWarning(path, parsed.lineOf(marked[0]!.node.range?.[0] ?? 0)));
-      continue;
-    }
+    const marked = documentMarkers(path, parsed, doc, warnings);
+    if (!marked) continue;
     const object = objectRefOf(doc);
     for (const at of marked) {
       const value = setters.get(at.marker.setter);
@@ -77,7 +86,7 @@ export function collectSetterEdits(
       if (old === value && at.node.value !== null) continue;
       const change: Change = {
         file: path,
-        line: parsed.lineOf(at.node.range?.[0] ?? 0),
+        line: parsed.lineOf(offsetOf(at)),
         object,
         field: at.field,
         old,

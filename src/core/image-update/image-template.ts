@@ -22,7 +22,8 @@ export interface ImageTemplate {
   variables: TemplateVariable[];
 }
 
-const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?:[:]?[-=+?][^}]*)?\}/g;
+/** `${NAME}` or `${NAME<op>default}`; group 1 is the name, group 2 the text after the operator. */
+const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?:[:]?[-=+?]([^}]*))?\}/g;
 
 /** Splits `name[:tag][@digest]` where any part may hold `${var}`; variables never split a part. */
 export function parseImageTemplate(value: string): ImageTemplate {
@@ -46,6 +47,11 @@ export function parseImageTemplate(value: string): ImageTemplate {
     role: at >= 0 && v.start > at ? 'digest' : hasTag && v.start > colon ? 'tag' : 'name',
   }));
   return template;
+}
+
+/** Replaces every variable by `lookup(name)`, else the default written after its operator, else ''. */
+export function fillVariables(text: string, lookup: (variable: string) => string | undefined): string {
+  return text.replace(VARIABLE, (_, variable: string, fallback?: string) => lookup(variable) ?? fallback ?? '');
 }
 
 /** True when the value holds at least one `${…}` variable. */

@@ -4,15 +4,9 @@
  */
 import { isMap, isSeq } from 'yaml';
 import type { Document } from 'yaml';
+import { isKustomizeFileName } from '../repo-model/read-kustomize-file.ts';
 import { joinField, mapAt, scalarAt, stringAt } from '../yaml/yaml-file.ts';
 import type { ImageSite } from './site.ts';
-
-const KUSTOMIZATION_FILE = /(^|\/)(kustomization\.ya?ml|Kustomization)$/;
-
-/** True for a path Kustomize reads as a kustomization file. */
-export function isKustomizationFile(path: string): boolean {
-  return KUSTOMIZATION_FILE.test(path);
-}
 
 /** The images entries of a document as sites, matched later on `newName` if present, else `name`. */
 export function kustomizeImageSites(path: string, doc: Document.Parsed): ImageSite[] {
@@ -27,7 +21,7 @@ export function kustomizeImageSites(path: string, doc: Document.Parsed): ImageSi
     list = mapAt(root, 'spec')?.get('images', true);
     base = 'spec.images';
     reason = 'flux-kustomization-images';
-  } else if (isKustomizationFile(path) && (kind === undefined || kind === 'Kustomization' || kind === 'Component')) {
+  } else if (isKustomizeFileName(path) && (kind === undefined || kind === 'Kustomization' || kind === 'Component')) {
     list = root.get('images', true);
     base = 'images';
     reason = 'kustomize-images';

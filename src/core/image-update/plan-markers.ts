@@ -7,7 +7,8 @@ import { sameRepository, tryParseImageRef } from '../image-ref.ts';
 import { scalarText } from '../yaml/yaml-file.ts';
 import type { MarkedScalar } from './markers.ts';
 import type { FileUpdateContext, MarkerPolicy } from './model.ts';
-import { warn } from './plan-site.ts';
+import { recordEdit, warn } from './plan-site.ts';
+import { offsetOf } from './site.ts';
 import type { PlanState } from './plan-site.ts';
 
 /** Plans the markers of one document; returns the start offsets of every marked scalar (claimed: no other rewriter touches them). */
@@ -15,7 +16,7 @@ export function planMarkers(marked: readonly MarkedScalar[], ctx: FileUpdateCont
   const claimed = new Set<number>();
   const { release } = state;
   for (const at of marked) {
-    claimed.add(at.node.range?.[0] ?? -1);
+    claimed.add(offsetOf(at));
     const { marker } = at;
     const id = `${marker.namespace}:${marker.name}`;
     const resolved = ctx.policies.marker(marker.namespace, marker.name);
@@ -37,19 +38,7 @@ export function planMarkers(marked: readonly MarkedScalar[], ctx: FileUpdateCont
     const old = scalarText(at.node) ?? '';
     const next = markerValue(at, resolved, state);
     if (next === old && at.node.value !== null) continue;
-    state.edits.push({ node: at.node, value: next, inFlow: at.inFlow });
-    state.changes.push({
-      file: state.file,
-      line: state.lineOf(at.node.range?.[0] ?? 0),
-      object: state.object,
-      field: at.field,
-      old,
-      new: next,
-      reason: 'setter',
-      image: release.repository,
-      setter: marker.setter,
-      why: `policy ${id} (${resolved.policy.describe()}) accepts ${release.tag}`,
-    });
+    recordEdit(state, at, { old, new: next, reason: 'setter', setter: marker.setter, why: `policy ${id} (${resolved.policy.describe()}) accepts ${release.tag}` });
   }
   return claimed;
 }

@@ -2,13 +2,14 @@
  * Decides what a release does to one unmarked image site: bump only when the policy accepts the
  * release tag and ranks it above the current tag (never downgrade); otherwise say why not.
  */
-import type { Change, ObjectRef, Release, Warning } from '../types.ts';
+import type { Change, ChangeReason, ObjectRef, Release, Warning } from '../types.ts';
 import type { TagPolicy } from '../tag-policy.ts';
 import type { ScalarEdit } from '../yaml/scalar-edit.ts';
 import { scalarText } from '../yaml/yaml-file.ts';
 import type { ScalarAt } from '../yaml/yaml-file.ts';
 import { hasVariables, nameDenotes, parseImageTemplate } from './image-template.ts';
 import type { VariableUse } from './model.ts';
+import { offsetOf } from './site.ts';
 import type { ImageSite } from './site.ts';
 
 /** The file-level state a site plan reads and appends to. */
@@ -143,25 +144,30 @@ function decide(site: ImageSite, at: ScalarAt, current: string | undefined, slot
 }
 
 function addEdit(state: PlanState, site: ImageSite, at: ScalarAt, old: string, next: string, why: string): void {
-  if (old === next) return;
-  state.edits.push({ node: at.node, value: next, inFlow: at.inFlow });
+  if (old !== next) recordEdit(state, at, { old, new: next, reason: site.reason, why });
+}
+
+/** Plans one scalar edit and its change record (about the release's repository). */
+export function recordEdit(state: PlanState, at: ScalarAt, edit: { old: string; new: string; reason: ChangeReason; why: string; setter?: string }): void {
+  state.edits.push({ node: at.node, value: edit.new, inFlow: at.inFlow });
   state.changes.push({
     file: state.file,
-    line: state.lineOf(at.node.range?.[0] ?? 0),
+    line: state.lineOf(offsetOf(at)),
     object: state.object,
     field: at.field,
-    old,
-    new: next,
-    reason: site.reason,
+    old: edit.old,
+    new: edit.new,
+    reason: edit.reason,
     image: state.release.repository,
-    why,
+    ...(edit.setter === undefined ? {} : { setter: edit.setter }),
+    why: edit.why,
   });
 }
 
 function recordVariable(state: PlanState, at: ScalarAt, variable: string, repository: string, role: VariableUse['role'], template: string): void {
   state.variables.push({
     file: state.file,
-    line: state.lineOf(at.node.range?.[0] ?? 0),
+    line: state.lineOf(offsetOf(at)),
     variable,
     repository,
     role,
@@ -173,7 +179,7 @@ function recordVariable(state: PlanState, at: ScalarAt, variable: string, reposi
 
 /** Appends a warning located at a scalar (or at the file when none). */
 export function warn(state: PlanState, code: string, at: ScalarAt | undefined, message: string): void {
-  const line = at ? state.lineOf(at.node.range?.[0] ?? 0) : undefined;
+  const line = at ? state.lineOf(offsetOf(at)) : undefined;
   state.warnings.push({
     code,
     message: `${state.file}${line !== undefined ? `:${line}` : ''}${at ? ` ${at.field}` : ''}: ${message}`,

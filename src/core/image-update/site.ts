@@ -26,7 +26,7 @@ export interface FinderContext {
   legacyPolicy?: (value: string) => TagPolicy;
 }
 
-/** Offset of a scalar for line numbers. */
+/** Start offset of a site's scalar, for line numbers and for telling scalars apart. */
 export function offsetOf(at: ScalarAt): number {
   return at.node.range?.[0] ?? 0;
 }

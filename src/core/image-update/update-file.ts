@@ -5,17 +5,17 @@
  */
 import type { Change, Release, RepoFile, Warning } from '../types.ts';
 import type { ScalarEdit } from '../yaml/scalar-edit.ts';
-import { isParseFailure, isTopLevelSequence, objectRefOf, parseYamlFile } from '../yaml/yaml-file.ts';
-import { finishEdits, parseWarning, sequenceMarkerWarning } from './apply-setters.ts';
+import { isParseFailure, objectRefOf, parseYamlFile } from '../yaml/yaml-file.ts';
+import { documentMarkers, finishEdits, untouched } from './apply-setters.ts';
 import { containerSites } from './containers.ts';
 import { helmValueSites } from './helm-values.ts';
 import { spellings } from './image-template.ts';
 import { kustomizeImageSites } from './kustomize-images.ts';
-import { findMarkers } from './markers.ts';
 import type { FileUpdate, FileUpdateContext, VariableUse } from './model.ts';
 import { planMarkers } from './plan-markers.ts';
 import { planSite } from './plan-site.ts';
 import type { PlanState } from './plan-site.ts';
+import { offsetOf } from './site.ts';
 import type { FinderContext, ImageSite } from './site.ts';
 
 export type { FileUpdate, FileUpdateContext, MarkerPolicy, PolicyResolver, VariableUse } from './model.ts';
@@ -47,9 +47,7 @@ function lastComponentPattern(repository: string): RegExp {
 /** Updates every reference to release.repository in one file, byte-minimally. */
 export function updateImageReferences(file: RepoFile, ctx: FileUpdateContext): FileUpdate {
   const parsed = parseYamlFile(file.text);
-  if (isParseFailure(parsed)) {
-    return { text: file.text, changes: [], warnings: [parseWarning(file.path, parsed.message, parsed.line)], variables: [] };
-  }
+  if (isParseFailure(parsed)) return untouched(file, parsed);
   const edits: ScalarEdit[] = [];
   const changes: Change[] = [];
   const warnings: Warning[] = [];
@@ -61,11 +59,8 @@ export function updateImageReferences(file: RepoFile, ctx: FileUpdateContext): F
 
   const mayHoldMarkers = file.text.includes('$imagepolicy') || file.text.includes('io.k8s.cli.setters');
   for (const doc of parsed.documents) {
-    const marked = mayHoldMarkers ? findMarkers(file.text, doc) : [];
-    if (isTopLevelSequence(doc)) {
-      if (marked.length > 0) warnings.push(sequenceMarkerWarning(file.path, parsed.lineOf(marked[0]!.node.range?.[0] ?? 0)));
-      continue;
-    }
+    const marked = documentMarkers(file.path, parsed, doc, warnings, mayHoldMarkers);
+    if (!marked) continue;
     const state: PlanState = {
       file: file.path,
       lineOf: parsed.lineOf,
@@ -85,7 +80,7 @@ export function updateImageReferences(file: RepoFile, ctx: FileUpdateContext): F
     ];
     for (const site of sites) {
       const nodes = [site.ref, site.tag, site.digest].filter((at) => at !== undefined);
-      if (nodes.some((at) => claimed.has(at.node.range?.[0] ?? -1))) continue;
+      if (nodes.some((at) => claimed.has(offsetOf(at)))) continue;
       planSite(site, state);
     }
   }

@@ -11,12 +11,10 @@ import { compareBytes } from './value-policy.ts';
 export const DEFAULT_EXCLUSION_LIST: readonly string[] = ['^.*\\.sig$'];
 
 /**
- * Drops every tag matched (unanchored) by any pattern, keeping input order (upstream `filterOutTags`).
- * An absent list means the default; a given list is used as is, so a non-empty one replaces the default
- * (`.sig` tags come back unless listed) and `[]` excludes nothing — turn a spec field into this argument
- * with `exclusionListFromSpec`. Throws PolicyError (InvalidPolicy) for a bad pattern.
+ * Compiles an exclusion list once into a test: true when any pattern matches the tag (unanchored, as
+ * upstream `filterOutTags`). An absent list means the default. Throws PolicyError (InvalidPolicy) for a bad pattern.
  */
-export function filterExcluded(tags: readonly string[], exclusionList?: readonly string[]): string[] {
+export function compileExclusions(exclusionList?: readonly string[]): (tag: string) => boolean {
   const regexes = (exclusionList ?? DEFAULT_EXCLUSION_LIST).map((pattern) => {
     try {
       return compileGoRegexp(pattern).regex;
@@ -25,7 +23,18 @@ export function filterExcluded(tags: readonly string[], exclusionList?: readonly
       throw new PolicyError(`failed to compile regex '${pattern}': ${detail}`, 'InvalidPolicy');
     }
   });
-  return tags.filter((tag) => !regexes.some((re) => re.test(tag)));
+  return (tag) => regexes.some((re) => re.test(tag));
+}
+
+/**
+ * Drops every tag matched (unanchored) by any pattern, keeping input order (upstream `filterOutTags`).
+ * An absent list means the default; a given list is used as is, so a non-empty one replaces the default
+ * (`.sig` tags come back unless listed) and `[]` excludes nothing — turn a spec field into this argument
+ * with `exclusionListFromSpec`. Throws PolicyError (InvalidPolicy) for a bad pattern.
+ */
+export function filterExcluded(tags: readonly string[], exclusionList?: readonly string[]): string[] {
+  const excluded = compileExclusions(exclusionList);
+  return tags.filter((tag) => !excluded(tag));
 }
 
 /** `spec.exclusionList` as Flux reads it: absent or empty means the default list. */

@@ -66,8 +66,3 @@ export function conditionsOf(obj: FluxObject): Condition[] {
       ['True', 'False', 'Unknown'].includes((c as Condition).status),
   );
 }
-
-/** `namespace/name` of an object, for logs and keys. */
-export function objectKey(obj: FluxObject): string {
-  return `${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
-}

@@ -21,11 +21,10 @@ import { isKustomizeFileName, readKustomizeFile } from './read-kustomize-file.ts
 const YAML_FILE = /\.ya?ml$/i;
 const FLUX_KIND = /^[ \t]*["']?kind["']?[ \t]*:[ \t]*["']?(?:Kustomization|HelmRelease|ImagePolicy|ImageRepository)\b/m;
 const FLUX_KINDS = /^[ \t]*["']?kind["']?[ \t]*:[ \t]*["']?(Kustomization|HelmRelease|ImagePolicy|ImageRepository)\b/gm;
-const FLUX_GROUP = /\.toolkit\.fluxcd\.io\//;
 
 /** True when a file may hold a Flux object Courier models (cheap text screen, no parse). */
 export function mayHoldFluxObject(file: RepoFile): boolean {
-  return YAML_FILE.test(file.path) && FLUX_GROUP.test(file.text) && FLUX_KIND.test(file.text);
+  return YAML_FILE.test(file.path) && file.text.includes('.toolkit.fluxcd.io/') && FLUX_KIND.test(file.text);
 }
 
 /** Where parsed objects go: the model itself, or the deferred HelmRelease list. */
@@ -57,7 +56,6 @@ export function buildRepoModel(files: readonly RepoFile[]): RepoModel {
   };
   files.forEach((file, i) => {
     model.paths.push(file.path);
-    order.set(file.path, i);
     let parsed = true;
     if (isKustomizeFileName(file.path)) {
       const before = model.warnings.length;
@@ -66,6 +64,7 @@ export function buildRepoModel(files: readonly RepoFile[]): RepoModel {
       parsed = model.warnings.length === before; // a broken file is reported once, not twice
     }
     if (!parsed || !mayHoldFluxObject(file)) return;
+    order.set(file.path, i);
     if (onlyHelmReleases(file.text)) deferred.push(file);
     else readFile(file, sink);
   });

@@ -46,6 +46,19 @@ export interface Membership {
  * overlays). One environment → `env`; several (or some referrers in no known environment) → `sharedBy`.
  */
 export function membership(path: string, model: RepoModel, config: CourierConfig): Membership {
+  // A plan asks once per file and release, and again per substitute: remember answers per model and config.
+  let byConfig = memberships.get(model);
+  if (!byConfig) memberships.set(model, (byConfig = new WeakMap()));
+  let byPath = byConfig.get(config);
+  if (!byPath) byConfig.set(config, (byPath = new Map()));
+  let found = byPath.get(path);
+  if (!found) byPath.set(path, (found = computeMembership(path, model, config)));
+  return found;
+}
+
+const memberships = new WeakMap<RepoModel, WeakMap<CourierConfig, Map<string, Readonly<Membership>>>>();
+
+function computeMembership(path: string, model: RepoModel, config: CourierConfig): Membership {
   const envs = new Set<string>();
   const unknown = collect(path, model, config, envs, new Set());
   if (envs.size === 0) return {};

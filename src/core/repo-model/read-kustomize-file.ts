@@ -7,11 +7,11 @@ import { parse } from 'yaml';
 import type { RepoFile, Warning } from '../types.ts';
 import type { KustomizeFile } from './flux-objects.ts';
 
-const KUSTOMIZE_FILE_NAMES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
+const KUSTOMIZE_FILE = /(?:^|\/)(?:kustomization\.ya?ml|Kustomization)$/;
 
-/** True for the file names kustomize reads as a kustomization. */
+/** True for a path kustomize reads as a kustomization (`kustomization.yaml`, `kustomization.yml`, `Kustomization`). */
 export function isKustomizeFileName(path: string): boolean {
-  return KUSTOMIZE_FILE_NAMES.has(posix.basename(path));
+  return KUSTOMIZE_FILE.test(path);
 }
 
 /** Remote resources (git URLs, `github.com/…?ref=`) are not part of this repository. */

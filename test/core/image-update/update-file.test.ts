@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applySetters, mightReference, parseImageTemplate, updateImageReferences } from '../../../src/core/image-update/index.ts';
+import { applySetters, fillVariables, mightReference, parseImageTemplate, updateImageReferences } from '../../../src/core/image-update/index.ts';
 import type { FileUpdateContext } from '../../../src/core/image-update/index.ts';
 import type { Release } from '../../../src/core/types.ts';
 import { semverPolicy } from './test-policies.ts';
@@ -46,6 +46,12 @@ describe('parseImageTemplate', () => {
       ['DIGEST', 'digest'],
     ]);
     expect(parseImageTemplate('localhost:5000/app').tag).toBeUndefined();
+  });
+
+  it('fillVariables uses the set value, else the written default, else nothing', () => {
+    const set = new Map([['REG', 'quay.io']]);
+    expect(fillVariables('${REG:=ghcr.io}/acme/${NS-team}/${APP}', (v) => set.get(v))).toBe('quay.io/acme/team/');
+    expect(fillVariables('${REG:=ghcr.io}/acme/app', () => undefined)).toBe('ghcr.io/acme/app');
   });
 });
 
