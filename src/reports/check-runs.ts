@@ -110,7 +110,7 @@ export class CheckRunWriter {
         repo: r.repo,
         name,
         head_sha: sha,
-        external_id: `${r.environment}/${r.cluster}`,
+        external_id: externalId(r),
         started_at: now,
         ...body,
       });
@@ -122,7 +122,11 @@ export class CheckRunWriter {
     this.runs.set(runKey, { id, fingerprint, completed });
   }
 
-  /** The newest run of this name on the commit, if one exists (after a restart of the app). */
+  /**
+   * The newest run of this name that Courier wrote on the commit, if one exists (after a restart of
+   * the app). A workflow job or another app may use the same name; only runs carrying Courier's
+   * `external_id` are ours to update (GitHub refuses updates of other apps' runs).
+   */
   private async findRun(octokit: OctokitLike, r: ClusterReport, sha: string, name: string): Promise<KnownRun | undefined> {
     const { data } = await octokit.request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', {
       owner: r.owner,
@@ -130,9 +134,10 @@ export class CheckRunWriter {
       ref: sha,
       check_name: name,
       filter: 'latest',
-      per_page: 1,
+      per_page: 20,
     });
-    const run = data?.check_runs?.[0];
+    const runs: Array<{ id: number; status: string; external_id?: string | null }> = data?.check_runs ?? [];
+    const run = runs.find((x) => x.external_id === externalId(r));
     return run ? { id: run.id, fingerprint: '', completed: run.status === 'completed' } : undefined;
   }
 
@@ -159,4 +164,9 @@ export class CheckRunWriter {
     this.commitTimes.set(key, time);
     return time;
   }
+}
+
+/** Marks a check run as Courier's for one environment and cluster. */
+function externalId(r: Pick<ClusterReport, 'environment' | 'cluster'>): string {
+  return `${r.environment}/${r.cluster}`;
 }

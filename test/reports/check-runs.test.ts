@@ -20,7 +20,7 @@ const writer = () => new CheckRunWriter({ octokitFor: async () => testOctokit(),
 const github = () => nock('https://api.github.com');
 const noCommit = (scope: nock.Scope, sha: string) => scope.get(`/repos/acme/fleet/commits/${sha}`).reply(404, { message: 'Not Found' });
 const lookup = (scope: nock.Scope, sha: string, runs: unknown[]) =>
-  scope.get(`/repos/acme/fleet/commits/${sha}/check-runs`).query({ check_name: NAME, filter: 'latest', per_page: '1' }).reply(200, { total_count: runs.length, check_runs: runs });
+  scope.get(`/repos/acme/fleet/commits/${sha}/check-runs`).query({ check_name: NAME, filter: 'latest', per_page: '20' }).reply(200, { total_count: runs.length, check_runs: runs });
 
 describe('CheckRunWriter after an app restart', () => {
   it('updates the unfinished run it finds instead of creating a second one', async () => {
@@ -44,6 +44,18 @@ describe('CheckRunWriter after an app restart', () => {
     lookup(scope, A, [checkRun(41, A, NAME, 'completed', 'failure')]);
     scope
       .post('/repos/acme/fleet/check-runs', (body) => body.name === NAME && body.head_sha === A && body.status === 'in_progress')
+      .reply(201, checkRun(42, A, NAME, 'in_progress'));
+    await writer().apply({ ...base, objects: [reportObject('apps', 'in_progress', A)] });
+  });
+});
+
+describe('CheckRunWriter and runs it did not write', () => {
+  it('leaves an unfinished run of the same name from a workflow or another app alone and creates its own', async () => {
+    const scope = github();
+    noCommit(scope, A);
+    lookup(scope, A, [{ ...checkRun(41, A, NAME, 'in_progress'), external_id: null }]);
+    scope
+      .post('/repos/acme/fleet/check-runs', (body) => body.name === NAME && body.external_id === 'prod/cloud-prod' && body.status === 'in_progress')
       .reply(201, checkRun(42, A, NAME, 'in_progress'));
     await writer().apply({ ...base, objects: [reportObject('apps', 'in_progress', A)] });
   });

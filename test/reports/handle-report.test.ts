@@ -146,7 +146,7 @@ describe('handleReport with the check-run writer and GitHub', () => {
       .get(`/repos/acme/fleet/commits/${B}`)
       .reply(200, { sha: B, commit: { committer: { name: 'dev', email: 'dev@acme.test', date: '2026-01-01T11:55:00Z' }, message: 'bump' } })
       .get(`/repos/acme/fleet/commits/${B}/check-runs`)
-      .query({ check_name: NAME, filter: 'latest', per_page: '1' })
+      .query({ check_name: NAME, filter: 'latest', per_page: '20' })
       .reply(200, { total_count: 0, check_runs: [] })
       .post('/repos/acme/fleet/check-runs', (body) => {
         expect(body).toMatchObject({ name: NAME, head_sha: B, status: 'in_progress', external_id: 'dev/cloud-dev', started_at: NOW.toISOString() });

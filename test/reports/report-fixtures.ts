@@ -43,5 +43,5 @@ type CheckRun = components['schemas']['check-run'];
 
 /** A check run as GitHub returns it (the fields Courier reads, with their real names and types). */
 export function checkRun(id: number, sha: string, name: string, status: CheckRun['status'], conclusion: CheckRun['conclusion'] = null): Partial<CheckRun> {
-  return { id, head_sha: sha, name, status, conclusion, node_id: `CR_${id}`, external_id: 'dev/cloud-dev', started_at: NOW.toISOString(), completed_at: status === 'completed' ? NOW.toISOString() : null };
+  return { id, head_sha: sha, name, status, conclusion, node_id: `CR_${id}`, external_id: name.split('/').slice(1).join('/'), started_at: NOW.toISOString(), completed_at: status === 'completed' ? NOW.toISOString() : null };
 }
