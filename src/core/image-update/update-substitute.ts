@@ -16,17 +16,19 @@ export class SubstituteError extends Error {
 }
 
 /**
- * Sets `spec.postBuild.substitute.<variable>` in the Flux Kustomization named `objectName` (or the
- * first one setting that variable when undefined). `image` fills Change.image. Throws SubstituteError
- * when the file does not parse, the variable is absent, or the value cannot be written.
+ * Sets `spec.postBuild.substitute.<variable>` in the Flux Kustomization named `target` (a name, or a
+ * name and the namespace as written, undefined when none is; the first one setting that variable when
+ * `target` is undefined). `image` fills Change.image. Throws SubstituteError when the file does not
+ * parse, the variable is absent, or the value cannot be written.
  */
 export function updateSubstitute(
   file: RepoFile,
-  objectName: string | undefined,
+  target: string | { name: string; namespace?: string } | undefined,
   variable: string,
   newValue: string,
   image = '',
 ): { text: string; change?: Change } {
+  const objectName = typeof target === 'object' ? target.name : target;
   const parsed = parseYamlFile(file.text);
   if (isParseFailure(parsed)) throw new SubstituteError(`${file.path}:${parsed.line}: not valid YAML (${parsed.message}); fix the file first`);
   for (const doc of parsed.documents) {
@@ -35,6 +37,7 @@ export function updateSubstitute(
     if (!(stringAt(root, 'apiVersion') ?? '').startsWith('kustomize.toolkit.fluxcd.io/')) continue;
     const object = objectRefOf(doc);
     if (objectName !== undefined && object?.name !== objectName) continue;
+    if (typeof target === 'object' && object?.namespace !== target.namespace) continue;
     const substitute = mapAtPath(root, ['spec', 'postBuild', 'substitute']);
     const node = scalarAt(substitute, variable);
     if (!node) continue;
