@@ -2,10 +2,9 @@
  * Edits one Flux postBuild variable: `spec.postBuild.substitute.<variable>` of a
  * kustomize.toolkit.fluxcd.io Kustomization, byte-minimally (the value stays a string, as Flux requires).
  */
-import { isMap } from 'yaml';
 import type { Change, RepoFile } from '../types.ts';
 import { applyScalarEdits, ScalarEditError } from '../yaml/scalar-edit.ts';
-import { isParseFailure, mapAtPath, objectRefOf, parseYamlFile, scalarAt, scalarText, stringAt } from '../yaml/yaml-file.ts';
+import { isKindOf, isParseFailure, mapAtPath, objectRefOf, parseYamlFile, scalarAt, scalarText } from '../yaml/yaml-file.ts';
 
 /** Thrown when the variable cannot be found or written; the message says where and what to do. */
 export class SubstituteError extends Error {
@@ -33,8 +32,7 @@ export function updateSubstitute(
   if (isParseFailure(parsed)) throw new SubstituteError(`${file.path}:${parsed.line}: not valid YAML (${parsed.message}); fix the file first`);
   for (const doc of parsed.documents) {
     const root = doc.contents;
-    if (!isMap(root) || stringAt(root, 'kind') !== 'Kustomization') continue;
-    if (!(stringAt(root, 'apiVersion') ?? '').startsWith('kustomize.toolkit.fluxcd.io/')) continue;
+    if (!isKindOf(root, 'kustomize.toolkit.fluxcd.io', 'Kustomization')) continue;
     const object = objectRefOf(doc);
     if (objectName !== undefined && object?.name !== objectName) continue;
     if (typeof target === 'object' && object?.namespace !== target.namespace) continue;
