@@ -47,7 +47,7 @@ export function planImageUpdate(input: ImageUpdateInput): ImageUpdatePlan {
   const environment = resolveEnvironment(input.config, input.environment);
   // The model parses HelmRelease-only files on first use, which the planner never asks for.
   const model = buildRepoModel(input.files);
-  const warnings: Warning[] = [...model.warnings];
+  const warnings: Warning[] = [];
   const policies = buildPolicyResolver(model, input.config, warnings);
   const texts = new Map(input.files.map((f) => [f.path, f.text]));
   const changes: Change[] = [];
@@ -87,7 +87,9 @@ export function planImageUpdate(input: ImageUpdateInput): ImageUpdatePlan {
     warnings.push(...update.warnings);
   }
 
-  return { environment, changeSet: { edits: editsOf(input.files, texts), changes: sortChanges(changes), warnings: dedupe(warnings) } };
+  // Read last: the model adds the warnings of files it reads on demand (kustomization files).
+  const all = [...model.warnings, ...warnings];
+  return { environment, changeSet: { edits: editsOf(input.files, texts), changes: sortChanges(changes), warnings: dedupe(all) } };
 }
 
 function sharedFileWarning(path: string, update: FileUpdate, sharedBy: readonly string[]): Warning {

@@ -39,7 +39,7 @@ export function applyVariableUses(input: VariableInput): { changes: Change[]; wa
       continue;
     }
     for (const sub of subs) {
-      const key = `${sub.file}\0${sub.kustomization.name}\0${use.variable}`;
+      const key = `${sub.file}\0${sub.kustomization.namespace ?? ''}\0${sub.kustomization.name}\0${use.variable}`;
       if (done.has(key)) continue;
       // A name with variables may denote another registry in this cluster: resolve it there.
       if (use.role !== 'image' && parseImageTemplate(use.template).name.includes('${') && !nameResolvesTo(use, sub, model, release.repository)) continue;
@@ -51,7 +51,7 @@ export function applyVariableUses(input: VariableInput): { changes: Change[]; wa
       if (next.value === undefined) continue;
       done.add(key);
       try {
-        const result = updateSubstitute({ path: sub.file, text: texts.get(sub.file)! }, sub.kustomization.name, use.variable, next.value, release.repository);
+        const result = updateSubstitute({ path: sub.file, text: texts.get(sub.file)! }, sub.kustomization, use.variable, next.value, release.repository);
         texts.set(sub.file, result.text);
         if (result.change) changes.push({ ...result.change, why: `${use.file}:${use.line} uses \${${use.variable}} in ${use.template}` });
       } catch (err) {

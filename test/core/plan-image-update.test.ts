@@ -209,11 +209,14 @@ spec:
       { path: 'clusters/dev/a/kustomization.yaml', text: overlay('apps/only-dev') },
       { path: 'clusters/dev/b/kustomization.yaml', text: overlay('apps/both') },
       { path: 'clusters/prod/b/kustomization.yaml', text: overlay('apps/both') },
+      { path: 'clusters/prod/c/kustomization.yaml', text: 'resources: [\n' },
     ];
     const p = plan([{ repository: 'ghcr.io/acme/app', tag: '1.1.0' }], 'dev', files, twoEnvs);
     expect(edited(p)).toEqual(['apps/only-dev/deploy.yaml']);
     const w = p.changeSet.warnings.filter((x) => x.code === 'shared-file');
     expect(w.map((x) => x.file)).toEqual(['apps/both/deploy.yaml']);
+    // Read while following the bases, the broken kustomization file is still reported.
+    expect(p.changeSet.warnings.filter((x) => x.code === 'yaml-parse-error').map((x) => x.file)).toEqual(['clusters/prod/c/kustomization.yaml']);
   });
 
   it('reports a malformed YAML file with file and line and still processes every other file', () => {

@@ -37,6 +37,18 @@ describe('postBuild variables across files', () => {
     expect(plan.changeSet.changes.map((c) => [c.file, c.new])).toEqual([['clusters/c1/a.yaml', 'ghcr.io/acme/a:1.0.1']]);
   });
 
+  it('edits each of two same-named Kustomizations in different namespaces of one file', () => {
+    const one = cluster('c1', { TAG: '1.0.0' }).text;
+    const text = `${one}---\n${one.replace('namespace: flux-system', 'namespace: tenant-b').replace('"1.0.0"', '"1.0.5"')}`;
+    const files = [app('ghcr.io/acme/a:${TAG}'), { path: 'clusters/c1/a.yaml', text }];
+    const plan = planImageUpdate({ files, config: defaultConfig(), releases: [{ repository: 'ghcr.io/acme/a', tag: '1.1.0' }] });
+    expect(plan.changeSet.changes.map((c) => [c.line, c.object?.namespace, c.old, c.new])).toEqual([
+      [10, 'flux-system', '1.0.0', '1.1.0'],
+      [21, 'tenant-b', '1.0.5', '1.1.0'],
+    ]);
+    expect(plan.changeSet.edits[0]!.after).toBe(text.replace('"1.0.0"', '"1.1.0"').replace('"1.0.5"', '"1.1.0"'));
+  });
+
   it('never downgrades a variable', () => {
     const files = [app('ghcr.io/acme/a:${TAG}'), cluster('c1', { TAG: '2.0.0' })];
     const plan = planImageUpdate({ files, config: defaultConfig(), releases: [{ repository: 'ghcr.io/acme/a', tag: '1.9.0' }] });

@@ -2,7 +2,7 @@
  * Reading `.github/courier.yml`: YAML syntax errors and schema problems are all reported, each with
  * its path and line, so a failing `courier/config` check can list every one. Nothing is half-applied.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { courierConfigSchema, type CourierConfig } from './courier-config-schema.ts';
 
@@ -39,7 +39,15 @@ export function parseCourierConfig(text: string, file = '.github/courier.yml'): 
       }),
     };
   }
-  const value: unknown = doc.toJS();
+  let value: unknown;
+  try {
+    value = doc.toJS();
+  } catch (err) {
+    // Aliases fail only here: one naming no anchor, or so many that expanding them would exhaust memory.
+    const line = firstAliasLine(doc, lineCounter);
+    const where = line === undefined ? file : `${file}:${line}`;
+    return { ok: false, problems: [{ path: '', ...(line === undefined ? {} : { line }), message: `${where}: YAML error: ${firstLine((err as Error).message)}` }] };
+  }
   if (value === null || value === undefined) {
     return { ok: false, problems: [{ path: '', line: 1, message: `${file} is empty: declare at least "environments"` }] };
   }
@@ -80,6 +88,22 @@ function explain(issue: z.core.$ZodIssue): Array<{ keys: PropertyKey[]; message:
     return [{ keys: issue.path, message: `required: ${issue.message}` }];
   }
   return [{ keys: issue.path, message: issue.message }];
+}
+
+/** Line of the first alias (`*name`) naming no anchor, else of the first alias; undefined without aliases. */
+function firstAliasLine(doc: Document, lineCounter: LineCounter): number | undefined {
+  let first: number | undefined;
+  let unresolved: number | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      first ??= node.range?.[0];
+      if (node.resolve(doc) !== undefined) return undefined;
+      unresolved = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  const offset = unresolved ?? first;
+  return offset === undefined ? undefined : lineCounter.linePos(offset).line;
 }
 
 function firstLine(text: string): string {

@@ -5,24 +5,15 @@
  */
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { Document, Node, YAMLMap } from 'yaml';
-import { joinField, mapAt, scalarAt, stringAt } from '../yaml/yaml-file.ts';
+import { isKindOf, joinField, mapAt, scalarAt, stringAt } from '../yaml/yaml-file.ts';
 import { tryParseImageRef } from '../image-ref.ts';
 import { hasVariables } from './image-template.ts';
 import type { ImageSite } from './site.ts';
 
-/** True for a Flux HelmRelease document. */
-function isHelmRelease(root: unknown): root is YAMLMap {
-  return (
-    isMap(root) &&
-    stringAt(root, 'kind') === 'HelmRelease' &&
-    (stringAt(root, 'apiVersion') ?? '').startsWith('helm.toolkit.fluxcd.io/')
-  );
-}
-
 /** Every image site under `spec.values` of a HelmRelease document. */
 export function helmValueSites(doc: Document.Parsed): ImageSite[] {
   const root = doc.contents;
-  if (!isHelmRelease(root)) return [];
+  if (!isKindOf(root, 'helm.toolkit.fluxcd.io', 'HelmRelease')) return [];
   const values = mapAt(mapAt(root, 'spec'), 'values');
   const sites: ImageSite[] = [];
   if (values) walk(values, 'spec.values', values.flow === true, sites);

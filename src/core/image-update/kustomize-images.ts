@@ -5,19 +5,18 @@
 import { isMap, isSeq } from 'yaml';
 import type { Document } from 'yaml';
 import { isKustomizeFileName } from '../repo-model/read-kustomize-file.ts';
-import { joinField, mapAt, scalarAt, stringAt } from '../yaml/yaml-file.ts';
+import { isKindOf, joinField, mapAt, scalarAt, stringAt } from '../yaml/yaml-file.ts';
 import type { ImageSite } from './site.ts';
 
 /** The images entries of a document as sites, matched later on `newName` if present, else `name`. */
 export function kustomizeImageSites(path: string, doc: Document.Parsed): ImageSite[] {
   const root = doc.contents;
   if (!isMap(root)) return [];
-  const apiVersion = stringAt(root, 'apiVersion') ?? '';
   const kind = stringAt(root, 'kind');
   let list: unknown;
   let base: string;
   let reason: ImageSite['reason'];
-  if (apiVersion.startsWith('kustomize.toolkit.fluxcd.io/') && kind === 'Kustomization') {
+  if (isKindOf(root, 'kustomize.toolkit.fluxcd.io', 'Kustomization')) {
     list = mapAt(root, 'spec')?.get('images', true);
     base = 'spec.images';
     reason = 'flux-kustomization-images';

@@ -58,7 +58,7 @@ export function parseMarkerComment(comment: string | undefined): Marker | undefi
 }
 
 /** The line comment that follows a scalar on its own line, read from the source text. */
-export function lineCommentOf(text: string, node: Scalar): string | undefined {
+function lineCommentOf(text: string, node: Scalar): string | undefined {
   const end = node.range?.[1];
   if (end === undefined) return undefined;
   const lineEnd = text.indexOf('\n', end);
@@ -68,7 +68,7 @@ export function lineCommentOf(text: string, node: Scalar): string | undefined {
 }
 
 /** The marker of one scalar: line comment first; the head comment only when there is no line comment. */
-export function markerOf(text: string, node: Scalar): Marker | undefined {
+function markerOf(text: string, node: Scalar): Marker | undefined {
   const line = lineCommentOf(text, node);
   if (line !== undefined) return parseMarkerComment(line);
   const head = node.commentBefore;

@@ -2,10 +2,9 @@
  * Edits one Flux postBuild variable: `spec.postBuild.substitute.<variable>` of a
  * kustomize.toolkit.fluxcd.io Kustomization, byte-minimally (the value stays a string, as Flux requires).
  */
-import { isMap } from 'yaml';
 import type { Change, RepoFile } from '../types.ts';
 import { applyScalarEdits, ScalarEditError } from '../yaml/scalar-edit.ts';
-import { isParseFailure, mapAtPath, objectRefOf, parseYamlFile, scalarAt, scalarText, stringAt } from '../yaml/yaml-file.ts';
+import { isKindOf, isParseFailure, mapAtPath, objectRefOf, parseYamlFile, scalarAt, scalarText } from '../yaml/yaml-file.ts';
 
 /** Thrown when the variable cannot be found or written; the message says where and what to do. */
 export class SubstituteError extends Error {
@@ -16,25 +15,27 @@ export class SubstituteError extends Error {
 }
 
 /**
- * Sets `spec.postBuild.substitute.<variable>` in the Flux Kustomization named `objectName` (or the
- * first one setting that variable when undefined). `image` fills Change.image. Throws SubstituteError
- * when the file does not parse, the variable is absent, or the value cannot be written.
+ * Sets `spec.postBuild.substitute.<variable>` in the Flux Kustomization named `target` (a name, or a
+ * name and the namespace as written, undefined when none is; the first one setting that variable when
+ * `target` is undefined). `image` fills Change.image. Throws SubstituteError when the file does not
+ * parse, the variable is absent, or the value cannot be written.
  */
 export function updateSubstitute(
   file: RepoFile,
-  objectName: string | undefined,
+  target: string | { name: string; namespace?: string } | undefined,
   variable: string,
   newValue: string,
   image = '',
 ): { text: string; change?: Change } {
+  const objectName = typeof target === 'object' ? target.name : target;
   const parsed = parseYamlFile(file.text);
   if (isParseFailure(parsed)) throw new SubstituteError(`${file.path}:${parsed.line}: not valid YAML (${parsed.message}); fix the file first`);
   for (const doc of parsed.documents) {
     const root = doc.contents;
-    if (!isMap(root) || stringAt(root, 'kind') !== 'Kustomization') continue;
-    if (!(stringAt(root, 'apiVersion') ?? '').startsWith('kustomize.toolkit.fluxcd.io/')) continue;
+    if (!isKindOf(root, 'kustomize.toolkit.fluxcd.io', 'Kustomization')) continue;
     const object = objectRefOf(doc);
     if (objectName !== undefined && object?.name !== objectName) continue;
+    if (typeof target === 'object' && object?.namespace !== target.namespace) continue;
     const substitute = mapAtPath(root, ['spec', 'postBuild', 'substitute']);
     const node = scalarAt(substitute, variable);
     if (!node) continue;

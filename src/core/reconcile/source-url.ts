@@ -22,14 +22,13 @@ export function parseGitUrl(url: string | undefined): SourceLocation | undefined
   let path: string;
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
   if (scheme) {
-    let parsed: URL;
     try {
-      parsed = new URL(text);
+      const parsed = new URL(text);
+      host = parsed.host.toLowerCase();
+      path = decodeURIComponent(parsed.pathname); // throws on a malformed escape such as `%zz`
     } catch {
       return undefined;
     }
-    host = parsed.host.toLowerCase();
-    path = decodeURIComponent(parsed.pathname);
   } else {
     // scp-like `git@github.com:acme/fleet.git`: the colon separates host and path (no port possible).
     const scp = /^(?:[^@/\s]+@)?([^:/\s]+):(?!\/)(.+)$/.exec(text);

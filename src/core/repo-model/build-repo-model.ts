@@ -13,6 +13,7 @@ import {
   type FluxImagePolicy,
   type FluxImageRepository,
   type FluxKustomization,
+  type KustomizeFile,
   type LocatedValue,
   type RepoModel,
 } from './flux-objects.ts';
@@ -40,13 +41,17 @@ function onlyHelmReleases(text: string): boolean {
  * Reads every Flux Kustomization, HelmRelease, ImagePolicy and ImageRepository from the files, and
  * the local references of Kustomize kustomization files. Files naming no Flux kind but HelmRelease
  * are parsed when `helmReleases` is first read (an image plan never needs them; a 10,000-file fleet
- * has ~1,000 of them); their parse warnings join `warnings` at that moment.
+ * has ~1,000 of them); their parse warnings join `warnings` at that moment. Likewise kustomization
+ * files are read when `kustomizeFiles` is first read (only membership of a file outside every
+ * environment glob needs them), unless they may also hold Flux objects.
  */
 export function buildRepoModel(files: readonly RepoFile[]): RepoModel {
   const eagerHelm: FluxHelmRelease[] = [];
   const deferred: RepoFile[] = [];
   const order = new Map<string, number>();
-  const model = { paths: [], kustomizations: [], imagePolicies: [], imageRepositories: [], kustomizeFiles: [], warnings: [] } as Omit<RepoModel, 'helmReleases'> as RepoModel;
+  /** Kustomization files in input order: read already, or to read on first use. */
+  const kustomize: Array<KustomizeFile | RepoFile> = [];
+  const model = { paths: [], kustomizations: [], imagePolicies: [], imageRepositories: [], warnings: [] } as Omit<RepoModel, 'helmReleases' | 'kustomizeFiles'> as RepoModel;
   const sink: Sink = {
     kustomizations: model.kustomizations,
     imagePolicies: model.imagePolicies,
@@ -56,31 +61,41 @@ export function buildRepoModel(files: readonly RepoFile[]): RepoModel {
   };
   files.forEach((file, i) => {
     model.paths.push(file.path);
-    let parsed = true;
+    const flux = mayHoldFluxObject(file);
     if (isKustomizeFileName(file.path)) {
+      if (!flux) {
+        kustomize.push(file);
+        return;
+      }
       const before = model.warnings.length;
       const read = readKustomizeFile(file, model.warnings);
-      if (read) model.kustomizeFiles.push(read);
-      parsed = model.warnings.length === before; // a broken file is reported once, not twice
+      if (read) kustomize.push(read);
+      if (model.warnings.length !== before) return; // a broken file is reported once, not twice
+    } else if (!flux) {
+      return;
     }
-    if (!parsed || !mayHoldFluxObject(file)) return;
     order.set(file.path, i);
     if (onlyHelmReleases(file.text)) deferred.push(file);
     else readFile(file, sink);
   });
-  let helmReleases: FluxHelmRelease[] | undefined;
-  Object.defineProperty(model, 'helmReleases', {
-    enumerable: true,
-    get(): FluxHelmRelease[] {
-      if (!helmReleases) {
-        const late: Sink = { kustomizations: [], imagePolicies: [], imageRepositories: [], helmReleases: [...eagerHelm], warnings: model.warnings };
-        for (const file of deferred) readFile(file, late);
-        helmReleases = late.helmReleases.sort((a, b) => order.get(a.file)! - order.get(b.file)! || a.line - b.line);
-      }
-      return helmReleases;
-    },
+  defineLazy(model, 'helmReleases', () => {
+    const late: Sink = { kustomizations: [], imagePolicies: [], imageRepositories: [], helmReleases: [...eagerHelm], warnings: model.warnings };
+    for (const file of deferred) readFile(file, late);
+    return late.helmReleases.sort((a, b) => order.get(a.file)! - order.get(b.file)! || a.line - b.line);
   });
+  defineLazy(model, 'kustomizeFiles', () =>
+    kustomize.flatMap((k) => {
+      const read = 'references' in k ? k : readKustomizeFile(k, model.warnings);
+      return read ? [read] : [];
+    }),
+  );
   return model;
+}
+
+/** Makes `model[key]` computed on its first read. */
+function defineLazy<K extends 'helmReleases' | 'kustomizeFiles'>(model: RepoModel, key: K, compute: () => RepoModel[K]): void {
+  let value: RepoModel[K] | undefined;
+  Object.defineProperty(model, key, { enumerable: true, get: () => (value ??= compute()) });
 }
 
 function readFile(file: RepoFile, model: Sink): void {

@@ -92,6 +92,11 @@ export function objectRefOf(doc: Document.Parsed): ObjectRef | null {
   return Object.keys(ref).length > 0 ? ref : null;
 }
 
+/** True when a document root is a `kind` object of API group `group`, any version (`helm.toolkit.fluxcd.io`, `HelmRelease`). */
+export function isKindOf(root: unknown, group: string, kind: string): boolean {
+  return isMap(root) && stringAt(root, 'kind') === kind && (stringAt(root, 'apiVersion') ?? '').startsWith(`${group}/`);
+}
+
 /** True when the document's top-level node is a sequence (Flux cannot see markers there). */
 export function isTopLevelSequence(doc: Document.Parsed): boolean {
   return isSeq(doc.contents);

@@ -68,6 +68,16 @@ describe('parseCourierConfig', () => {
     expect(problems('environments: []\nenvironments: []\n')[0]!.line).toBe(2);
   });
 
+  it('reports an alias without its anchor, and an alias bomb, as problems instead of throwing', () => {
+    const [unresolved] = problems('x: &ok [a]\ny: *ok\nenvironments:\n  - name: dev\n    paths: *nope\n');
+    expect(unresolved).toMatchObject({ path: '', line: 5 });
+    expect(unresolved!.message).toMatch(/^\.github\/courier\.yml:5: YAML error: Unresolved alias/);
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 8; i++) bomb.push(`a${i}: &a${i} [${Array(10).fill(i === 1 ? '*a' : `*a${i - 1}`).join(', ')}]`);
+    const [exhausted] = problems(`${bomb.join('\n')}\nenvironments: [{ name: dev, paths: ["**"] }]\n`);
+    expect(exhausted!.message).toMatch(/YAML error: Excessive alias count/);
+  });
+
   it('says an empty file is empty', () => {
     expect(problems('# nothing\n')[0]!.message).toMatch(/empty/);
   });

@@ -18,7 +18,7 @@ describe('parseGitUrl', () => {
     expect(parseGitUrl(url)).toEqual({ url, host, owner, repo });
   });
 
-  it.each(['', 'not a url', 'https://github.com/acme', 'https://github.com/', 'oci://ghcr.io', undefined])(
+  it.each(['', 'not a url', 'https://github.com/acme', 'https://github.com/', 'oci://ghcr.io', 'https://github.com/acme/fle%zzet', undefined])(
     'rejects %s',
     (url) => {
       expect(parseGitUrl(url)).toBeUndefined();

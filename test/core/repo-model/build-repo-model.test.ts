@@ -154,3 +154,27 @@ describe('HelmRelease-only files', () => {
     expect(model.warnings).toHaveLength(1);
   });
 });
+
+describe('kustomization files', () => {
+  const fluxKs = 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: { name: apps }\nspec: { path: ./apps }\n';
+  const files = [
+    { path: 'a/kustomization.yaml', text: 'resources: [x.yaml]\n' },
+    { path: 'b/kustomization.yaml', text: fluxKs },
+    { path: 'c/kustomization.yaml', text: 'resources: [\n' },
+    { path: 'd/Kustomization', text: 'components: [../e]\n' },
+  ];
+
+  it('are read on first use of kustomizeFiles, in file order, unless they may hold Flux objects; warnings join then', () => {
+    const model = buildRepoModel(files);
+    expect(model.kustomizations.map((k) => k.file)).toEqual(['b/kustomization.yaml']);
+    expect(model.warnings).toEqual([]);
+    expect(model.kustomizeFiles).toEqual([
+      { file: 'a/kustomization.yaml', references: ['a/x.yaml'] },
+      { file: 'b/kustomization.yaml', references: [] },
+      { file: 'd/Kustomization', references: ['e'] },
+    ]);
+    expect(model.warnings).toEqual([expect.objectContaining({ code: 'yaml-parse-error', file: 'c/kustomization.yaml' })]);
+    expect(model.kustomizeFiles).toBe(model.kustomizeFiles);
+    expect(model.warnings).toHaveLength(1);
+  });
+});
