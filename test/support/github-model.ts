@@ -52,6 +52,8 @@ export interface ModelPr {
   comments: string[];
   autoMerge: boolean;
   reviewers: string[];
+  /** When the model opened it (its clock, milliseconds). */
+  createdAt: number;
 }
 
 type Vars = Record<string, unknown>;
@@ -123,7 +125,7 @@ export class GitHubModel {
   constructor(
     readonly store: ModelStore,
     readonly repo: { owner: string; name: string; defaultBranch: string; id?: string },
-    options: { knownLabels?: string[]; webUrl?: string } = {},
+    private readonly options: { knownLabels?: string[]; webUrl?: string; clock?: () => number } = {},
   ) {
     for (const l of options.knownLabels ?? []) this.labels.set(l, `LA_${l}`);
     this.web = `${options.webUrl ?? 'https://github.com'}/${repo.owner}/${repo.name}`;
@@ -134,6 +136,13 @@ export class GitHubModel {
     const run = this.queue.then(() => (/^\s*mutation/.test(query) ? this.mutate(query, variables) : this.read(query, variables)));
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** True when a mutation input names this repository or one of its pull requests. */
+  owns(input: unknown): boolean {
+    const values = JSON.stringify(input);
+    const names = [this.repo.id ?? 'R_fake', `${this.repo.owner}/${this.repo.name}`, ...this.prs.map((p) => p.id)];
+    return names.some((n) => values.includes(JSON.stringify(n)));
   }
 
   /** Creates a label (REST `POST /repos/{o}/{r}/labels`); false when it exists. */
@@ -256,7 +265,20 @@ export class GitHubModel {
         if (this.prs.some((p) => p.open && p.head === head)) throw new GraphQLFieldError(`A pull request already exists for ${this.repo.owner}:${head}.`);
         if ((await this.store.ref(head)) === (await this.store.ref(input.baseRefName as string))) throw new GraphQLFieldError(`No commits between ${input.baseRefName as string} and ${head}`);
         const number = this.prs.length + 1;
-        const pr: ModelPr = { id: `PR_${number}`, number, head, base: input.baseRefName as string, title: input.title as string, body: input.body as string, open: true, labels: [], comments: [], autoMerge: false, reviewers: [] };
+        const pr: ModelPr = {
+          id: `PR_${this.repo.id ?? 'fake'}_${number}`,
+          number,
+          head,
+          base: input.baseRefName as string,
+          title: input.title as string,
+          body: input.body as string,
+          open: true,
+          labels: [],
+          comments: [],
+          autoMerge: false,
+          reviewers: [],
+          createdAt: (this.options.clock ?? Date.now)(),
+        };
         this.prs.push(pr);
         return { pullRequest: { id: pr.id, number, url: `${this.web}/pull/${number}` } };
       }
