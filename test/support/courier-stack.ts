@@ -24,7 +24,7 @@ function appKey(): string {
   return privateKey;
 }
 
-/** A running fake GitHub and Courier. */
+/** A running Courier (and the fake GitHub it talks to). */
 export interface CourierStack {
   fake: FakeGitHubServer;
   courier: CourierServer;
@@ -35,9 +35,8 @@ export interface CourierStack {
   close(): Promise<void>;
 }
 
-/** Options of `startCourierStack`. */
-export interface StackOptions {
-  repos: FakeRepoInit[];
+/** Options of `startCourier`. */
+export interface CourierOptions {
   /** Scratch folder (cluster secrets file). */
   root: string;
   cacheDir: string;
@@ -49,9 +48,26 @@ export interface StackOptions {
   adjustDeps?: (deps: AppDeps) => AppDeps;
 }
 
-/** Starts the fake GitHub, then Courier on 127.0.0.1 (free port) configured by environment variables. */
+/** Options of `startCourierStack`. */
+export interface StackOptions extends CourierOptions {
+  repos: FakeRepoInit[];
+}
+
+/** Starts the fake GitHub, then Courier on it; `close` stops both. */
 export async function startCourierStack(options: StackOptions): Promise<CourierStack> {
   const fake = await FakeGitHubServer.start(options.repos);
+  const stack = await startCourier(fake, options);
+  return {
+    ...stack,
+    async close() {
+      await stack.close();
+      await fake.close();
+    },
+  };
+}
+
+/** Starts Courier on 127.0.0.1 (free port), configured by environment variables, talking to `fake`; `close` stops Courier only. */
+export async function startCourier(fake: FakeGitHubServer, options: CourierOptions): Promise<CourierStack> {
   const secretsFile = path.join(options.root, 'cluster-secrets.yaml');
   writeFileSync(secretsFile, Object.entries(options.clusterSecrets ?? {}).map(([k, v]) => `${k}: "${v}"\n`).join(''));
   const env: NodeJS.ProcessEnv = {
@@ -101,7 +117,6 @@ export async function startCourierStack(options: StackOptions): Promise<CourierS
     },
     async close() {
       await courier.close();
-      await fake.close();
     },
   };
 }

@@ -96,7 +96,7 @@ export class FakeGitHubServer {
   private constructor(inits: FakeRepoInit[]) {
     for (const init of inits) {
       const store = new GitStore(init.bareDir);
-      const model = new GitHubModel(store, { owner: init.owner, name: init.name, defaultBranch: init.defaultBranch ?? 'main', id: `R_${init.owner}_${init.name}` });
+      const model = new GitHubModel(store, { owner: init.owner, name: init.name, defaultBranch: init.defaultBranch ?? 'main', id: `R_${init.owner}_${init.name}` }, { clock: () => performance.now() });
       this.repos.push({ init, store, model, checkRuns: [] });
     }
     this.routes = this.buildRoutes();

@@ -13,6 +13,8 @@ import { simpleGit, type SimpleGit } from 'simple-git';
 import type { FileChanges, ModelCommit, ModelStore } from './github-model.ts';
 
 const ZERO = '0'.repeat(40);
+/** Files per git invocation (keeps argv well under the OS limit). */
+const CHUNK = 500;
 
 /** Identity of fake GitHub's commits, like GitHub's own web-flow committer. */
 export const GIT_IDENTITY = {
@@ -100,13 +102,22 @@ export class GitStore implements ModelStore {
     try {
       const indexed = simpleGit(this.bareDir).env(gitEnv({ GIT_INDEX_FILE: join(scratch, 'index') }));
       await indexed.raw(['read-tree', parent]);
-      for (const [i, addition] of changes.additions.entries()) {
-        const file = join(scratch, `blob-${i}`);
-        await writeFile(file, Buffer.from(addition.contents, 'base64'));
-        const blob = (await this.git.raw(['hash-object', '-w', file])).trim();
-        await indexed.raw(['update-index', '--add', '--cacheinfo', `100644,${blob},${addition.path}`]);
+      // Batched: one hash-object and one update-index per chunk of files, not two processes per file.
+      const blobFiles = await Promise.all(
+        changes.additions.map(async (addition, i) => {
+          const file = join(scratch, `blob-${i}`);
+          await writeFile(file, Buffer.from(addition.contents, 'base64'));
+          return file;
+        }),
+      );
+      for (let start = 0; start < changes.additions.length; start += CHUNK) {
+        const chunk = changes.additions.slice(start, start + CHUNK);
+        const blobs = (await this.git.raw(['hash-object', '-w', '--', ...blobFiles.slice(start, start + CHUNK)])).trim().split('\n');
+        await indexed.raw(['update-index', '--add', ...chunk.flatMap((a, i) => ['--cacheinfo', `100644,${blobs[i]!},${a.path}`])]);
       }
-      for (const deletion of changes.deletions) await indexed.raw(['update-index', '--force-remove', deletion.path]);
+      for (let start = 0; start < changes.deletions.length; start += CHUNK) {
+        await indexed.raw(['update-index', '--force-remove', '--', ...changes.deletions.slice(start, start + CHUNK).map((d) => d.path)]);
+      }
       const tree = (await indexed.raw(['write-tree'])).trim();
       const oid = (await this.git.raw(['commit-tree', tree, '-p', parent, '-m', message])).trim();
       this.verified.add(oid);

@@ -52,7 +52,7 @@ export interface ModelPr {
   comments: string[];
   autoMerge: boolean;
   reviewers: string[];
-  /** When the model opened it (its clock, milliseconds). */
+  /** When the model opened it (its clock, milliseconds; `performance.now()` in the HTTP fake). */
   createdAt: number;
 }
 
