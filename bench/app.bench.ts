@@ -17,8 +17,9 @@ import { registryPackagePublished } from '../test/support/payloads.ts';
 import { DEFAULT_SHAPE, generateFleet } from './fleet-generator.ts';
 
 const INSTALLATION = 7;
-const WARM_SAMPLES = 10;
-const COLD_SAMPLES = 4;
+const QUICK = process.env.BENCH_QUICK === '1';
+const WARM_SAMPLES = QUICK ? 3 : 10;
+const COLD_SAMPLES = QUICK ? 1 : 4;
 const BURST = 100;
 /** Idle time before each latency sample, so it is not queued behind the previous sample's writes (GitHub's ~1 s pacing). */
 const IDLE_MS = 1100;
@@ -77,11 +78,15 @@ for (let i = 0; i < COLD_SAMPLES; i++) {
 const stack = await courier(path.join(root, 'cache-warm'));
 await releaseToPr(stack, 50);
 const warm: number[] = [];
+let lastSince = 0;
+let lastPrAt = 0;
 const perEvent: Array<ReturnType<FakeGitHubServer['counts']>> = [];
 for (let i = 0; i < WARM_SAMPLES; i++) {
   await idle();
   const { ms, since } = await releaseToPr(stack, 60 + i);
   warm.push(ms);
+  lastSince = since;
+  lastPrAt = since + ms;
   perEvent.push(fake.counts(since));
 }
 
@@ -90,6 +95,8 @@ console.log(`event → PR open, warm cache (n=${warm.length}): p50 ${fmt(pct(war
 console.log(`requests, first event of a fresh server (incl. installation token): ${firstEvent!.total} (${firstEvent!.mutating} mutating): ${routes(firstEvent!.byRoute)}`);
 const steady = perEvent.at(-1)!;
 console.log(`requests, warm event (token cached): ${steady.total} (${steady.mutating} mutating): ${routes(steady.byRoute)}`);
+const last = fake.requests.filter((r) => r.at >= lastSince);
+console.log(`where a warm event's time goes (ms after the webhook was sent): ${last.map((r) => `${Math.round(r.at - lastSince)} ${r.route.replace(/^POST \/graphql /, '')}`).join(', ')}; PR open ${Math.round(lastPrAt - lastSince)}`);
 console.log(`requests per warm event: min ${Math.min(...perEvent.map((c) => c.total))}, max ${Math.max(...perEvent.map((c) => c.total))}; mutating per new PR: max ${Math.max(...perEvent.map((c) => c.mutating))}`);
 
 // Burst: 100 images released at once → one grouped PR for the first environment.
