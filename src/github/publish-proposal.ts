@@ -18,6 +18,7 @@ import { countingClient, type GitHubClient } from './github-client.ts';
 import { runMutation, type MutationField } from './mutation-document.ts';
 import { planIsNoop, planPublish, type PlannedCommit, type PublishPlan } from './publish-plan.ts';
 import { readPublishState, type PublishState, type RemotePullRequest, type RepoRef } from './publish-state.ts';
+import { fitPullRequestBody } from './pr-body-limit.ts';
 import { ensureLabelIds, prExtrasFields } from './pr-extras.ts';
 
 /** What the write path did. */
@@ -67,7 +68,7 @@ type Outcome = Omit<PublishResult, 'requests'>;
 
 async function attempt(gh: GitHubClient, repo: RepoRef, proposal: Proposal, opts: PublishOptions): Promise<Outcome> {
   const state = await readPublishState(gh, repo, proposal);
-  const body = opts.decorateBody ? opts.decorateBody(state.pr) : proposal.body;
+  const body = fitPullRequestBody(opts.decorateBody ? opts.decorateBody(state.pr) : proposal.body);
   const plan = planPublish(proposal, state, body);
   const outcome = plannedOutcome(plan, state, proposal);
   if (plan.kind === 'write' && plan.branch !== 'keep' && plan.stalePaths.length > 0) {

@@ -229,6 +229,11 @@ export class GitHubModel {
     return errors.length ? { data, errors } : { data };
   }
 
+  /** GitHub's limit on a pull request body. */
+  private checkBody(body: unknown): void {
+    if (typeof body === 'string' && body.length > 65_536) throw new GraphQLFieldError('Body is too long (maximum is 65536 characters)');
+  }
+
   private pr(id: unknown): ModelPr {
     const pr = this.prs.find((p) => p.id === id);
     if (!pr) throw new GraphQLFieldError(`Could not resolve to a node with the global id of '${String(id)}'`, 'NOT_FOUND');
@@ -262,6 +267,7 @@ export class GitHubModel {
       }
       case 'createPullRequest': {
         const head = input.headRefName as string;
+        this.checkBody(input.body);
         if (this.prs.some((p) => p.open && p.head === head)) throw new GraphQLFieldError(`A pull request already exists for ${this.repo.owner}:${head}.`);
         if ((await this.store.ref(head)) === (await this.store.ref(input.baseRefName as string))) throw new GraphQLFieldError(`No commits between ${input.baseRefName as string} and ${head}`);
         const number = this.prs.length + 1;
@@ -284,6 +290,7 @@ export class GitHubModel {
       }
       case 'updatePullRequest': {
         const pr = this.pr(input.pullRequestId);
+        this.checkBody(input.body);
         if (typeof input.title === 'string') pr.title = input.title;
         if (typeof input.body === 'string') pr.body = input.body;
         if (typeof input.baseRefName === 'string') pr.base = input.baseRefName;
