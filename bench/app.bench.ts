@@ -48,10 +48,21 @@ async function releaseToPr(stack: CourierStack, image: number): Promise<{ ms: nu
   const since = performance.now();
   const status = await stack.webhook('registry_package', registryPackagePublished('bench', `svc-${image}`, tag, INSTALLATION), `d-${image}-${tag}`);
   if (status !== 200) throw new Error(`webhook answered ${status}`);
+  // Not drain() at once: it would close the group window early. Wait for the PR, then for the rest.
+  await prCount(prs + 1);
   await stack.courier.batcher.drain();
   const pr = repo.model.prs[prs];
   if (!pr || repo.model.prs.length !== prs + 1) throw new Error(`expected one new PR for svc-${image}, have ${repo.model.prs.length - prs}`);
   return { ms: pr.createdAt - since, since };
+}
+
+/** Resolves once the fake holds `n` PRs (polled every 2 ms; fails after a minute). */
+async function prCount(n: number): Promise<void> {
+  const until = performance.now() + 60_000;
+  while (repo.model.prs.length < n) {
+    if (performance.now() > until) throw new Error(`no PR after a minute (have ${repo.model.prs.length}, want ${n})`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
 }
 
 const idle = () => new Promise((resolve) => setTimeout(resolve, IDLE_MS));
@@ -107,6 +118,9 @@ const statuses = await Promise.all(
   Array.from({ length: BURST }, (_, i) => stack.webhook('registry_package', registryPackagePublished('bench', `svc-${100 + i}`, '1.12.0', INSTALLATION), `burst-${i}`)),
 );
 const accepted = performance.now();
+await prCount(prsBefore + 1);
+// Let the grouping window run out fully (more PRs would show a split burst), then finish the work.
+await new Promise((resolve) => setTimeout(resolve, 1500));
 await stack.courier.batcher.drain();
 const done = performance.now();
 const burstPrs = repo.model.prs.slice(prsBefore);

@@ -19,6 +19,7 @@ import { runMutation, type MutationField } from './mutation-document.ts';
 import { planIsNoop, planPublish, type PlannedCommit, type PublishPlan } from './publish-plan.ts';
 import { readPublishState, type PublishState, type RemotePullRequest, type RepoRef } from './publish-state.ts';
 import { fitPullRequestBody } from './pr-body-limit.ts';
+import type { OpenPullRequestNode } from './supersede.ts';
 import { ensureLabelIds, prExtrasFields } from './pr-extras.ts';
 
 /** What the write path did. */
@@ -42,6 +43,8 @@ export interface PublishOptions {
   now?: () => Date;
   /** Body to converge to, given the open PR of the branch (used to carry a supersede note). */
   decorateBody?: (existing: RemotePullRequest | null) => string;
+  /** When given, the state read also lists the repository's open PRs (no extra request) and hands them here. */
+  onOpenPullRequests?: (open: OpenPullRequestNode[]) => void;
   /** Backoff of compare-and-swap retries; p-retry semantics, jittered. */
   retry?: { retries?: number; minTimeout?: number; maxTimeout?: number };
 }
@@ -67,7 +70,8 @@ export async function publishProposal(
 type Outcome = Omit<PublishResult, 'requests'>;
 
 async function attempt(gh: GitHubClient, repo: RepoRef, proposal: Proposal, opts: PublishOptions): Promise<Outcome> {
-  const state = await readPublishState(gh, repo, proposal);
+  const state = await readPublishState(gh, repo, proposal, { listOpen: opts.onOpenPullRequests !== undefined });
+  if (state.openPullRequests) opts.onOpenPullRequests?.(state.openPullRequests);
   const body = fitPullRequestBody(opts.decorateBody ? opts.decorateBody(state.pr) : proposal.body);
   const plan = planPublish(proposal, state, body);
   const outcome = plannedOutcome(plan, state, proposal);

@@ -46,6 +46,7 @@ export function createImageUpdater(deps: ImageUpdaterDeps): (target: UpdateTarge
       strategy: config.pullRequests.supersede,
       parseMetadata: (body) => parseMetadata(body) ?? null,
       now: () => deps.now(),
+      singleRead: true,
     });
     for (const warning of result.warnings) deps.log.warn({ repo: `${target.owner}/${target.repo}`, code: warning.code }, warning.message);
     return [outcomeOf(proposal.environment, result)];

@@ -80,7 +80,20 @@ describe('image release → pull request', () => {
     expect(await store.changedPaths(base, head)).toEqual([DEV_OVERLAY]);
     const before = (await store.readFile(base, DEV_OVERLAY))!;
     expect(await store.readFile(head, DEV_OVERLAY)).toBe(before.replace('newTag: 1.4.0 #', 'newTag: 1.5.0 #'));
-    expect(stack!.fake.counts().byRoute['POST /graphql CourierPublish']).toBe(1);
+    // One release event, installation token included: 7 requests, 3 of them mutating (the label is new).
+    expect(stack!.fake.counts()).toEqual({
+      total: 7,
+      mutating: 3,
+      byRoute: {
+        'POST /app/installations/{id}/access_tokens': 1,
+        'GET /installation/repositories': 1,
+        'GET /repos/{owner}/{repo}/contents/{path}': 1,
+        'POST /graphql CourierPublishState': 1,
+        'POST /repos/{owner}/{repo}/labels': 1,
+        'POST /graphql CourierPublish': 1,
+        'POST /graphql CourierDecorate': 1,
+      },
+    });
   });
 
   it('the same delivery received 10 times → one PR; the same release in new deliveries writes nothing', async () => {

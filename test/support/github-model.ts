@@ -207,6 +207,7 @@ export class GitHubModel {
           ...baseRef,
           headRef: headOid ? { id: `REF_${branch}`, target: { oid: headOid, history: { nodes: history } } } : null,
           pullRequests: { nodes: this.prs.filter((p) => p.open && p.head === branch).map((p) => this.prNode(p)) },
+          ...(query.includes('openPullRequests: pullRequests(') ? { openPullRequests: { nodes: this.prs.filter((p) => p.open).reverse().map((p) => this.prNode(p)) } } : {}),
           ...labels,
         },
         ...people,
