@@ -4,6 +4,7 @@
  * Costs one read more than `publishProposal`, plus one mutating request per closing batch.
  */
 import type { Proposal } from '../core/types.ts';
+import type { EarlyState } from './early-state.ts';
 import { countingClient, type GitHubClient, type RequestCounts } from './github-client.ts';
 import { publishProposal, type PublishOptions, type PublishResult } from './publish-proposal.ts';
 import type { RepoRef } from './publish-state.ts';
@@ -29,6 +30,8 @@ export interface SupersedeOptions extends Omit<PublishOptions, 'decorateBody'> {
    * about a second apart) about a second less between an event and its PR.
    */
   singleRead?: boolean;
+  /** With singleRead: the state read made while planning (see early-state.ts). */
+  early?: EarlyState;
 }
 
 /** Publishes `proposal` and supersedes older PRs for the same image × environment. */
@@ -78,6 +81,7 @@ async function publishThenSupersede(
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.retry ? { retry: opts.retry } : {}),
     decorateBody: (pr) => bodyWithSupersedeNote(proposal, pr, opts.parseMetadata),
+    ...(opts.early ? { early: opts.early } : {}),
     onOpenPullRequests: (nodes) => {
       open = courierPullRequestsOf(nodes, opts.parseMetadata, opts.match);
     },
