@@ -28,9 +28,7 @@ let root: string;
 let seeded: SeededRepo;
 let stack: CourierStack | undefined;
 
-let t0 = 0;
 beforeEach(() => {
-  t0 = performance.now();
   root = mkdtempSync(path.join(tmpdir(), 'courier-e2e-'));
 });
 
@@ -47,7 +45,6 @@ async function boot(config = CONFIG, adjustDeps?: (deps: AppDeps) => AppDeps): P
 }
 
 afterEach(async () => {
-  if (process.env.E2E_TIMES) console.log(stack!.fake.requests.map((r) => `${Math.round(r.at - t0)} ${r.route}`).join('\n'));
   await stack?.close();
   stack = undefined;
   rmSync(root, { recursive: true, force: true });

@@ -3,7 +3,8 @@
  * concurrency tests: POST /graphql only, commits and refs in memory.
  */
 import nock from 'nock';
-import { GitHubModel, MemoryStore, type ModelPr } from '../support/github-model.ts';
+import { GitHubModel, type ModelPr } from '../support/github-model.ts';
+import { MemoryStore } from '../support/memory-store.ts';
 import { API } from './github-fixtures.ts';
 
 /** The model over a MemoryStore, with a count of mutating documents. */

@@ -1,13 +1,11 @@
 /**
  * An in-memory model of the GitHub GraphQL operations Courier's write path uses: refs with
  * compare-and-swap, commits with blob ids, one open PR per head, labels, comments. Where commits and
- * refs live is a `ModelStore` (a Map here, a bare git repository in `git-store.ts`), so the same model
+ * refs live is a `ModelStore` (Maps in `memory-store.ts`, a bare git repository in `git-store.ts`), so the same model
  * backs the nock fake of the concurrency tests and the HTTP fake GitHub of the end-to-end tests.
  * Each document's mutations run serially and a failing field does not stop the next, as on GitHub;
  * documents run one at a time.
  */
-import { createHash } from 'node:crypto';
-import { gitBlobOid } from '../../src/github/git-blob.ts';
 
 /** A commit as the model sees it. */
 export interface ModelCommit {
@@ -58,52 +56,6 @@ export interface ModelPr {
 
 type Vars = Record<string, unknown>;
 
-/** Commits and refs in Maps; file contents as blob ids only. */
-export class MemoryStore implements ModelStore {
-  readonly commits = new Map<string, ModelCommit & { files: Map<string, string> }>();
-  readonly refs = new Map<string, string>();
-  private seq = 0;
-
-  constructor(baseFiles: Record<string, string>, baseBranch = 'main') {
-    const files = new Map(Object.entries(baseFiles).map(([p, t]) => [p, gitBlobOid(t)]));
-    const oid = this.oid();
-    this.commits.set(oid, { oid, parent: null, message: 'base', files, changed: files.size, verified: false });
-    this.refs.set(baseBranch, oid);
-  }
-
-  private oid(): string {
-    return createHash('sha1').update(`commit ${this.seq++}`).digest('hex');
-  }
-
-  async ref(branch: string) {
-    return this.refs.get(branch);
-  }
-  async setRef(branch: string, oid: string, expected?: string | null) {
-    if (expected !== undefined && (this.refs.get(branch) ?? null) !== expected) return false;
-    this.refs.set(branch, oid);
-    return true;
-  }
-  async deleteRef(branch: string) {
-    this.refs.delete(branch);
-  }
-  async commit(oid: string) {
-    return this.commits.get(oid);
-  }
-  async blobs(oid: string, paths: string[]) {
-    const files = this.commits.get(oid)?.files ?? new Map<string, string>();
-    return Object.fromEntries(paths.map((p) => [p, files.get(p) ?? null]));
-  }
-  async writeCommit(parentOid: string, changes: FileChanges, message: string) {
-    const parent = this.commits.get(parentOid)!;
-    const files = new Map(parent.files);
-    for (const a of changes.additions) files.set(a.path, gitBlobOid(Buffer.from(a.contents, 'base64').toString('utf8')));
-    for (const d of changes.deletions) files.delete(d.path);
-    const changed = [...new Set([...files.keys(), ...parent.files.keys()])].filter((p) => files.get(p) !== parent.files.get(p)).length;
-    const oid = this.oid();
-    this.commits.set(oid, { oid, parent: parentOid, message, files, changed, verified: true });
-    return oid;
-  }
-}
 
 class GraphQLFieldError extends Error {
   constructor(
