@@ -15,15 +15,19 @@ import { createMetrics } from './metrics.ts';
 import { createCourierDeps } from './wiring/courier-deps.ts';
 import type { ServerServices } from './wiring/installations.ts';
 
-/** Starts the server from environment variables with the given dependencies. */
+/**
+ * Starts the server from environment variables with the given dependencies. `octokitPlugins` lets
+ * end-to-end tests turn Octokit's retry/throttling off (throttling spaces writes a second apart).
+ */
 export async function runServer(
   deps: AppDeps,
   env: NodeJS.ProcessEnv = process.env,
   routes?: (services: ServerServices, metricsRegistry: Registry) => HttpRoute[],
+  options: { octokitPlugins?: Parameters<typeof createCourierOctokit>[1] } = {},
 ): Promise<CourierServer> {
   const metrics = createMetrics({ processMetrics: true });
   // createProbot reads APP_ID, the private key, WEBHOOK_SECRET, GHE_HOST/GHE_PROTOCOL and LOG_LEVEL itself.
-  const probot = createProbot({ env, overrides: { Octokit: createCourierOctokit(metrics) } });
+  const probot = createProbot({ env, overrides: { Octokit: createCourierOctokit(metrics, options.octokitPlugins) } });
   const courier = await startCourierServer({
     probot,
     deps,

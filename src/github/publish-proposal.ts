@@ -18,6 +18,9 @@ import { countingClient, type GitHubClient } from './github-client.ts';
 import { runMutation, type MutationField } from './mutation-document.ts';
 import { planIsNoop, planPublish, type PlannedCommit, type PublishPlan } from './publish-plan.ts';
 import { readPublishState, type PublishState, type RemotePullRequest, type RepoRef } from './publish-state.ts';
+import { usableEarlyState, type EarlyState } from './early-state.ts';
+import { fitPullRequestBody } from './pr-body-limit.ts';
+import type { OpenPullRequestNode } from './supersede.ts';
 import { ensureLabelIds, prExtrasFields } from './pr-extras.ts';
 
 /** What the write path did. */
@@ -41,6 +44,10 @@ export interface PublishOptions {
   now?: () => Date;
   /** Body to converge to, given the open PR of the branch (used to carry a supersede note). */
   decorateBody?: (existing: RemotePullRequest | null) => string;
+  /** When given, the state read also lists the repository's open PRs (no extra request) and hands them here. */
+  onOpenPullRequests?: (open: OpenPullRequestNode[]) => void;
+  /** A state read made while planning (see early-state.ts); used by the first attempt when it can stand in. */
+  early?: EarlyState;
   /** Backoff of compare-and-swap retries; p-retry semantics, jittered. */
   retry?: { retries?: number; minTimeout?: number; maxTimeout?: number };
 }
@@ -53,7 +60,8 @@ export async function publishProposal(
   opts: PublishOptions = {},
 ): Promise<PublishResult> {
   const { client, counts } = countingClient(gh);
-  const result = await pRetry(() => attempt(client, repo, proposal, opts), {
+  let first = true;
+  const result = await pRetry(() => attempt(client, repo, proposal, opts, first ? ((first = false), opts.early) : undefined), {
     retries: opts.retry?.retries ?? 6,
     minTimeout: opts.retry?.minTimeout ?? 250,
     maxTimeout: opts.retry?.maxTimeout ?? 4000,
@@ -65,9 +73,12 @@ export async function publishProposal(
 
 type Outcome = Omit<PublishResult, 'requests'>;
 
-async function attempt(gh: GitHubClient, repo: RepoRef, proposal: Proposal, opts: PublishOptions): Promise<Outcome> {
-  const state = await readPublishState(gh, repo, proposal);
-  const body = opts.decorateBody ? opts.decorateBody(state.pr) : proposal.body;
+async function attempt(gh: GitHubClient, repo: RepoRef, proposal: Proposal, opts: PublishOptions, early: EarlyState | undefined): Promise<Outcome> {
+  const state =
+    (early && (await usableEarlyState(early, proposal))) ??
+    (await readPublishState(gh, repo, proposal, { listOpen: opts.onOpenPullRequests !== undefined }));
+  if (state.openPullRequests) opts.onOpenPullRequests?.(state.openPullRequests);
+  const body = fitPullRequestBody(opts.decorateBody ? opts.decorateBody(state.pr) : proposal.body);
   const plan = planPublish(proposal, state, body);
   const outcome = plannedOutcome(plan, state, proposal);
   if (plan.kind === 'write' && plan.branch !== 'keep' && plan.stalePaths.length > 0) {

@@ -6,6 +6,7 @@
 import type { Proposal } from '../core/types.ts';
 import type { GitHubClient } from './github-client.ts';
 import { GitHubError, NotFound } from './errors.ts';
+import { OPEN_PULL_REQUEST_FIELDS, type OpenPullRequestNode } from './supersede.ts';
 
 /** A repository: `{ owner, repo }` as in REST routes. */
 export interface RepoRef {
@@ -51,10 +52,12 @@ export interface PublishState {
   labelIds: Record<string, string | null>;
   userIds: Record<string, string | null>;
   teamIds: Record<string, string | null>;
+  /** Open PRs of the repository, newest first (only when asked for with `listOpen`). */
+  openPullRequests?: OpenPullRequestNode[];
 }
 
 /** Every path the proposal's commits touch, in first-seen order. */
-function proposalPaths(proposal: Proposal): string[] {
+export function proposalPaths(proposal: Proposal): string[] {
   return [...new Set(proposal.commits.flatMap((c) => c.edits.map((e) => e.path)))];
 }
 
@@ -65,7 +68,7 @@ function splitTeam(team: string, owner: string): { org: string; slug: string } {
 }
 
 /** Builds the single read query and its variables. Aliases are indices; values travel as variables. */
-function buildStateQuery(repo: RepoRef, proposal: Proposal): { query: string; variables: Record<string, unknown> } {
+export function buildStateQuery(repo: RepoRef, proposal: Proposal, opts: { listOpen?: boolean } = {}): { query: string; variables: Record<string, unknown> } {
   const paths = proposalPaths(proposal);
   const vars: Record<string, unknown> = {
     owner: repo.owner,
@@ -116,6 +119,7 @@ function buildStateQuery(repo: RepoRef, proposal: Proposal): { query: string; va
     pullRequests(headRefName: $branch, states: [OPEN], first: 10) {
       nodes { id number url title body baseRefName headRepositoryOwner { login } labels(first: 100) { nodes { name } } autoMergeRequest { enabledAt } }
     }
+    ${opts.listOpen ? `openPullRequests: pullRequests(states: [OPEN], first: 100, orderBy: { field: UPDATED_AT, direction: DESC }) { nodes { ${OPEN_PULL_REQUEST_FIELDS} } }` : ''}
     ${labelFields.join('\n    ')}
   }
   ${[...userFields, ...teamFields].join('\n  ')}
@@ -150,6 +154,7 @@ interface StateData {
         }
       >;
     };
+    openPullRequests?: { nodes: OpenPullRequestNode[] };
     [alias: string]: unknown;
   } | null;
   [alias: string]: unknown;
@@ -172,8 +177,8 @@ function allowedMergeMethod(r: { mergeCommitAllowed: boolean; squashMergeAllowed
 }
 
 /** Runs the read query; a reviewer or team that does not resolve is reported as null, not an error. */
-export async function readPublishState(gh: GitHubClient, repo: RepoRef, proposal: Proposal): Promise<PublishState> {
-  const { query, variables } = buildStateQuery(repo, proposal);
+export async function readPublishState(gh: GitHubClient, repo: RepoRef, proposal: Proposal, opts: { listOpen?: boolean } = {}): Promise<PublishState> {
+  const { query, variables } = buildStateQuery(repo, proposal, opts);
   let data: StateData;
   try {
     data = await gh.graphql<StateData>(query, variables);
@@ -231,5 +236,6 @@ export async function readPublishState(gh: GitHubClient, repo: RepoRef, proposal
     labelIds: ids('l', proposal.labels, (v) => (v as { id: string } | null)?.id ?? null),
     userIds: ids('u', proposal.reviewers, (v) => (v as { id: string } | null)?.id ?? null),
     teamIds: ids('t', proposal.teamReviewers, (v) => (v as { team: { id: string } | null } | null)?.team?.id ?? null),
+    ...(r.openPullRequests ? { openPullRequests: r.openPullRequests.nodes } : {}),
   };
 }

@@ -92,12 +92,18 @@ export function decideSupersede(proposal: Proposal, open: CourierPullRequest[], 
   return decision;
 }
 
+/** An open PR as the list queries select it (`OPEN_PULL_REQUEST_FIELDS`). */
+export interface OpenPullRequestNode {
+  id: string;
+  number: number;
+  url: string;
+  body: string;
+  headRefName: string;
+  labels: { nodes: Array<{ name: string }> };
+}
+
 interface ListData {
-  repository: {
-    pullRequests: {
-      nodes: Array<{ id: string; number: number; url: string; body: string; headRefName: string; labels: { nodes: Array<{ name: string }> } }>;
-    };
-  } | null;
+  repository: { pullRequests: { nodes: OpenPullRequestNode[] } } | null;
 }
 
 /**
@@ -110,19 +116,31 @@ export async function listCourierPullRequests(
   parseMetadata: ParseMetadata,
   match: { label?: string; prefix?: string } = {},
 ): Promise<CourierPullRequest[]> {
-  const label = match.label ?? 'courier';
-  const prefix = match.prefix ?? 'courier/';
   const data = await gh.graphql<ListData>(
     `query CourierOpenPullRequests($owner: String!, $name: String!) {
   repository(owner: $owner, name: $name) {
     pullRequests(states: [OPEN], first: 100, orderBy: { field: UPDATED_AT, direction: DESC }) {
-      nodes { id number url body headRefName labels(first: 50) { nodes { name } } }
+      nodes { ${OPEN_PULL_REQUEST_FIELDS} }
     }
   }
 }`,
     { owner: repo.owner, name: repo.repo },
   );
-  return (data.repository?.pullRequests.nodes ?? [])
+  return courierPullRequestsOf(data.repository?.pullRequests.nodes ?? [], parseMetadata, match);
+}
+
+/** The selection of an open PR in the list queries. */
+export const OPEN_PULL_REQUEST_FIELDS = 'id number url body headRefName labels(first: 50) { nodes { name } }';
+
+/** Keeps Courier's PRs (label `label` or branch prefix `prefix`) of listed nodes, with their metadata. */
+export function courierPullRequestsOf(
+  nodes: OpenPullRequestNode[],
+  parseMetadata: ParseMetadata,
+  match: { label?: string; prefix?: string } = {},
+): CourierPullRequest[] {
+  const label = match.label ?? 'courier';
+  const prefix = match.prefix ?? 'courier/';
+  return nodes
     .filter((p) => p.headRefName.startsWith(prefix) || p.labels.nodes.some((l) => l.name === label))
     .map((p) => ({ id: p.id, number: p.number, url: p.url, branch: p.headRefName, body: p.body, metadata: parseMetadata(p.body) }));
 }

@@ -23,8 +23,16 @@ interface Pending {
   releases: Map<string, Release>;
   deliveries: Set<string>;
   receivedAt: Date;
+  /** A release joined since the timer was (re)armed: the window runs once more. */
+  extended: boolean;
+  /** Window lengths run so far. */
+  rounds: number;
+  windowMs: number;
   handle: unknown;
 }
+
+/** A window that keeps getting releases closes at the latest after this many window lengths. */
+export const MAX_WINDOWS = 10;
 
 /** Parses `groupWindow`: seconds as a number, or `500ms`, `10s`, `1m`; undefined → the default. */
 export function groupWindowMs(value: number | string | undefined): number {
@@ -78,11 +86,13 @@ export class ReleaseBatcher {
     this.#remember(seenKey);
     let pending = this.#pending.get(key);
     if (!pending) {
-      const window = groupWindowMs(target.config.pullRequests?.groupWindow);
-      pending = { target, releases: new Map(), deliveries: new Set(), receivedAt: this.options.now(), handle: undefined };
+      const windowMs = groupWindowMs(target.config.pullRequests?.groupWindow);
+      pending = { target, releases: new Map(), deliveries: new Set(), receivedAt: this.options.now(), extended: false, rounds: 1, windowMs, handle: undefined };
       const scheduled = pending;
-      pending.handle = this.#scheduler.setTimeout(() => this.#close(key, scheduled), window);
+      pending.handle = this.#scheduler.setTimeout(() => this.#due(key, scheduled), windowMs);
       this.#pending.set(key, pending);
+    } else {
+      pending.extended = true;
     }
     // The newest event's client and config are the freshest.
     pending.target = target;
@@ -107,6 +117,21 @@ export class ReleaseBatcher {
 
   get #scheduler(): Scheduler {
     return this.options.scheduler ?? { setTimeout: (cb, ms) => setTimeout(cb, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
+  }
+
+  /**
+   * The window's timer fired: a debounce, so a burst still arriving (100 images pushed by one
+   * pipeline take longer than a short window to be delivered) keeps the window open for another
+   * length whenever a release joined during the last one, up to MAX_WINDOWS lengths in all.
+   */
+  #due(key: string, pending: Pending): void {
+    if (pending.extended && pending.rounds < MAX_WINDOWS) {
+      pending.extended = false;
+      pending.rounds++;
+      pending.handle = this.#scheduler.setTimeout(() => this.#due(key, pending), pending.windowMs);
+      return;
+    }
+    this.#close(key, pending);
   }
 
   #close(key: string, pending: Pending): void {

@@ -1,0 +1,290 @@
+/**
+ * A fake GitHub Enterprise Server on 127.0.0.1 for end-to-end tests and the benchmark: the REST
+ * routes and GraphQL documents Courier calls for an image release, config checks and cluster
+ * reports, with state kept (the GraphQL model of `github-model.ts` over a bare git repository, so
+ * commits made through `createCommitOnBranch` are real and fetchable). Every request is counted by
+ * route and timed. Probot reaches it with `GHE_HOST=127.0.0.1:<port>` and `GHE_PROTOCOL=http`:
+ * REST under `/api/v3`, GraphQL at `/api/graphql` (Octokit swaps the `/api/v3` suffix).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { GitStore } from './git-store.ts';
+import { GitHubModel } from './github-model.ts';
+
+/** A repository the fake serves, backed by a bare git repository. */
+export interface FakeRepoInit {
+  owner: string;
+  name: string;
+  bareDir: string;
+  installationId: number;
+  defaultBranch?: string;
+}
+
+/** A check run as created through the REST API. */
+export interface FakeCheckRun {
+  id: number;
+  name: string;
+  head_sha: string;
+  status: string;
+  conclusion?: string;
+  external_id?: string;
+  output?: { title?: string; summary?: string; annotations?: unknown[] };
+}
+
+/** One served repository. */
+export interface FakeRepo {
+  init: FakeRepoInit;
+  store: GitStore;
+  model: GitHubModel;
+  checkRuns: FakeCheckRun[];
+}
+
+/** One request as the fake saw it. */
+export interface SeenRequest {
+  method: string;
+  /** Route pattern (`GET /repos/{owner}/{repo}/contents/{path}`) or `POST /graphql <Operation>`. */
+  route: string;
+  /** Content-changing: non-GET REST (token creation excepted) and GraphQL mutations. */
+  mutating: boolean;
+  status: number;
+  /** `performance.now()` when it arrived. */
+  at: number;
+}
+
+interface Route {
+  method: string;
+  pattern: string;
+  regex: RegExp;
+  handle(req: Request): Promise<Reply> | Reply;
+}
+interface Request {
+  params: Record<string, string>;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  body: any;
+  /** The installation the bearer token belongs to (installation routes). */
+  installationId: number | undefined;
+}
+interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Label of a GraphQL request, set by the handler. */
+  route?: string;
+  mutating?: boolean;
+}
+
+/** Routes GitHub answers for the app itself (JWT), not for an installation. */
+function appRoute(pattern: string): boolean {
+  return pattern.startsWith('/app/') || pattern === '/app/installations' || pattern === '/repos/{owner}/{repo}/installation';
+}
+
+const notFound: Reply = { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } };
+
+/** The running fake. */
+export class FakeGitHubServer {
+  readonly requests: SeenRequest[] = [];
+  readonly repos: FakeRepo[] = [];
+  /** Installation tokens issued, with their installation. */
+  readonly tokens = new Map<string, number>();
+  private server!: Server;
+  private routes: Route[] = [];
+  private checkRunSeq = 1;
+  private port = 0;
+
+  private constructor(inits: FakeRepoInit[]) {
+    for (const init of inits) {
+      const store = new GitStore(init.bareDir);
+      const model = new GitHubModel(store, { owner: init.owner, name: init.name, defaultBranch: init.defaultBranch ?? 'main', id: `R_${init.owner}_${init.name}` }, { clock: () => performance.now() });
+      this.repos.push({ init, store, model, checkRuns: [] });
+    }
+    this.routes = this.buildRoutes();
+  }
+
+  /** Starts a fake serving `repos` on 127.0.0.1 (a free port). */
+  static async start(repos: FakeRepoInit[]): Promise<FakeGitHubServer> {
+    const fake = new FakeGitHubServer(repos);
+    fake.server = createServer((req, res) => void fake.dispatch(req, res));
+    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    fake.port = (fake.server.address() as AddressInfo).port;
+    return fake;
+  }
+
+  /** `127.0.0.1:<port>`, for `GHE_HOST`. */
+  get host(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  /** The environment that points Probot at this fake. */
+  get env(): Record<string, string> {
+    return { GHE_HOST: this.host, GHE_PROTOCOL: 'http' };
+  }
+
+  /** The served repository `owner/name`. */
+  repo(owner: string, name: string): FakeRepo {
+    const found = this.find(owner, name);
+    if (!found) throw new Error(`fake GitHub serves no ${owner}/${name}`);
+    return found;
+  }
+
+  /** Requests seen since `since` (performance.now()), summed: total, mutating, by route. */
+  counts(since = 0): { total: number; mutating: number; byRoute: Record<string, number> } {
+    const seen = this.requests.filter((r) => r.at >= since);
+    const byRoute: Record<string, number> = {};
+    for (const r of seen) byRoute[r.route] = (byRoute[r.route] ?? 0) + 1;
+    return { total: seen.length, mutating: seen.filter((r) => r.mutating).length, byRoute };
+  }
+
+  /** Stops the server. */
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private find(owner: string, name: string): FakeRepo | undefined {
+    return this.repos.find((r) => r.init.owner.toLowerCase() === owner.toLowerCase() && r.init.name.toLowerCase() === name.toLowerCase());
+  }
+
+  private repositoryJson(r: FakeRepo) {
+    const { owner, name } = r.init;
+    return {
+      id: Math.abs([...`${owner}/${name}`].reduce((h, c) => (h * 31 + c.charCodeAt(0)) | 0, 7)),
+      node_id: r.model.repo.id,
+      name,
+      full_name: `${owner}/${name}`,
+      private: true,
+      owner: { login: owner, id: 1, type: 'Organization' },
+      html_url: `http://${this.host}/${owner}/${name}`,
+      clone_url: pathToFileURL(r.init.bareDir).href,
+      default_branch: r.model.repo.defaultBranch,
+      archived: false,
+    };
+  }
+
+  private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const at = performance.now();
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const method = req.method ?? 'GET';
+    const auth = /^(?:token|bearer) (\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    let reply: Reply = notFound;
+    let route = `${method} ${url.pathname}`;
+    try {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const body = text && String(req.headers['content-type']).includes('json') ? JSON.parse(text) : text;
+      for (const r of this.routes) {
+        const m = r.method === method ? r.regex.exec(url.pathname) : null;
+        if (!m) continue;
+        route = `${method} ${r.pattern}`;
+        const params = Object.fromEntries(Object.entries(m.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]));
+        const installationId = auth ? this.tokens.get(auth) : undefined;
+        // App routes take the app's JWT; everything else an installation token this fake issued.
+        if (!auth || (!appRoute(r.pattern) && installationId === undefined)) reply = { status: 401, body: { message: 'Bad credentials' } };
+        else reply = await r.handle({ params, query: url.searchParams, headers: req.headers, body, installationId });
+        break;
+      }
+    } catch (error) {
+      reply = { status: 500, body: { message: (error as Error).message } };
+    }
+    const mutating = reply.mutating ?? (method !== 'GET' && method !== 'HEAD' && !route.endsWith('/access_tokens'));
+    this.requests.push({ method, route: reply.route ?? route, mutating, status: reply.status, at });
+    const raw = typeof reply.body === 'string';
+    res.writeHead(reply.status, {
+      'content-type': raw ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
+      'x-ratelimit-limit': '15000',
+      'x-ratelimit-remaining': '14999',
+      'x-github-request-id': String(this.requests.length),
+      ...reply.headers,
+    });
+    res.end(raw ? (reply.body as string) : reply.body === undefined ? '' : JSON.stringify(reply.body));
+  }
+
+  private buildRoutes(): Route[] {
+    const route = (method: string, pattern: string, handle: Route['handle']): Route => {
+      const source = pattern.replace(/\{(\w+)\}/g, (_, name: string) => (name === 'path' ? `(?<${name}>.+)` : `(?<${name}>[^/]+)`));
+      const prefix = pattern === '/graphql' ? '/api' : '/api/v3';
+      return { method, pattern, regex: new RegExp(`^${prefix}${source}$`), handle };
+    };
+    const inRepo = (handle: (r: FakeRepo, req: Request) => Promise<Reply> | Reply) => (req: Request) => {
+      const r = this.find(req.params.owner!, req.params.repo!);
+      return r ? handle(r, req) : notFound;
+    };
+    return [
+      route('POST', '/app/installations/{id}/access_tokens', (req) => {
+        const id = Number(req.params.id);
+        if (!this.repos.some((r) => r.init.installationId === id)) return notFound;
+        const token = `ghs_fake${this.tokens.size + 1}x${id}`;
+        this.tokens.set(token, id);
+        return { status: 201, body: { token, expires_at: new Date(Date.now() + 3_600_000).toISOString(), permissions: { contents: 'write', pull_requests: 'write', checks: 'write', metadata: 'read' }, repository_selection: 'all' } };
+      }),
+      route('GET', '/app/installations', () => ({
+        status: 200,
+        body: [...new Set(this.repos.map((r) => r.init.installationId))].map((id) => ({
+          id,
+          account: { login: this.repos.find((r) => r.init.installationId === id)!.init.owner, type: 'Organization' },
+          app_id: 123,
+          target_type: 'Organization',
+          suspended_at: null,
+        })),
+      })),
+      route('GET', '/installation/repositories', (req) => {
+        const repositories = this.repos.filter((r) => r.init.installationId === req.installationId).map((r) => this.repositoryJson(r));
+        return req.installationId === undefined ? { status: 401, body: { message: 'Bad credentials' } } : { status: 200, body: { total_count: repositories.length, repository_selection: 'all', repositories } };
+      }),
+      route('GET', '/repos/{owner}/{repo}', inRepo((r) => ({ status: 200, body: this.repositoryJson(r) }))),
+      route('GET', '/repos/{owner}/{repo}/installation', inRepo((r) => ({ status: 200, body: { id: r.init.installationId, app_id: 123, target_type: 'Organization' } }))),
+      route(
+        'GET',
+        '/repos/{owner}/{repo}/contents/{path}',
+        inRepo(async (r, req) => {
+          const text = await r.store.readFile(req.query.get('ref') ?? r.model.repo.defaultBranch, req.params.path!);
+          if (text === undefined) return notFound;
+          if (String(req.headers.accept).includes('raw')) return { status: 200, body: text };
+          return { status: 200, body: { type: 'file', encoding: 'base64', path: req.params.path, content: Buffer.from(text).toString('base64') } };
+        }),
+      ),
+      route('GET', '/repos/{owner}/{repo}/labels/{name}', inRepo((r, req) => {
+        const id = r.model.labels.get(req.params.name!);
+        return id ? { status: 200, body: { node_id: id, name: req.params.name } } : notFound;
+      })),
+      route('POST', '/repos/{owner}/{repo}/labels', inRepo((r, req) => {
+        const label = r.model.createLabel(req.body.name);
+        return label.created
+          ? { status: 201, body: { node_id: label.id, name: req.body.name, color: req.body.color } }
+          : { status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'Label', code: 'already_exists', field: 'name' }] } };
+      })),
+      route('POST', '/repos/{owner}/{repo}/check-runs', inRepo((r, req) => {
+        const run: FakeCheckRun = { id: this.checkRunSeq++, ...req.body };
+        r.checkRuns.push(run);
+        return { status: 201, body: run };
+      })),
+      route('PATCH', '/repos/{owner}/{repo}/check-runs/{id}', inRepo((r, req) => {
+        const run = r.checkRuns.find((c) => c.id === Number(req.params.id));
+        if (!run) return notFound;
+        Object.assign(run, req.body);
+        return { status: 200, body: run };
+      })),
+      route('GET', '/repos/{owner}/{repo}/commits/{ref}/check-runs', inRepo((r, req) => {
+        const runs = r.checkRuns.filter((c) => c.head_sha === req.params.ref && (!req.query.get('check_name') || c.name === req.query.get('check_name'))).reverse();
+        return { status: 200, body: { total_count: runs.length, check_runs: runs } };
+      })),
+      route('GET', '/repos/{owner}/{repo}/commits/{ref}', inRepo(async (r, req) => {
+        const date = await r.store.git.raw(['show', '-s', '--format=%cI', req.params.ref!]).catch(() => '');
+        return date ? { status: 200, body: { sha: req.params.ref, commit: { committer: { date: date.trim() } } } } : notFound;
+      })),
+      route('POST', '/graphql', async (req) => {
+        const { query, variables = {} } = req.body as { query: string; variables?: Record<string, unknown> };
+        const m = /^\s*(query|mutation)\b\s*([A-Za-z_]\w*)?/.exec(query);
+        const labels = { route: `POST /graphql ${m?.[2] ?? m?.[1] ?? 'query'}`, mutating: m?.[1] === 'mutation' };
+        const repo =
+          typeof variables.owner === 'string' && typeof variables.name === 'string'
+            ? this.find(variables.owner, variables.name)
+            : this.repos.find((r) => r.model.owns(variables));
+        if (!repo) return { status: 200, body: { data: null, errors: [{ type: 'NOT_FOUND', message: 'Could not resolve to a Repository' }] }, ...labels };
+        return { status: 200, body: await repo.model.graphql(query, variables), ...labels };
+      }),
+    ];
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Webhook payloads for the end-to-end tests and the benchmark, built from GitHub's real examples
+ * (`@octokit/webhooks-examples`, and the GHCR-shaped `registry_package.published` fixture of the app
+ * tests, typed by `@octokit/webhooks-types`), re-pointed at the fake's installation and repositories.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { InstallationRepositoriesAddedEvent, PushEvent, RegistryPackagePublishedEvent, RepositoryDispatchEvent } from '@octokit/webhooks-types';
+
+const require = createRequire(import.meta.url);
+const examples = require('@octokit/webhooks-examples/api.github.com/index.json') as Array<{ name: string; examples: unknown[] }>;
+
+function example<T>(name: string, index = 0): T {
+  const found = examples.find((e) => e.name === name)?.examples[index];
+  if (!found) throw new Error(`no @octokit/webhooks-examples payload ${name}[${index}]`);
+  return structuredClone(found) as T;
+}
+
+/** A GHCR `registry_package.published` of `ghcr.io/<owner>/<name>:<tag>`, sent to `installationId`. */
+export function registryPackagePublished(owner: string, name: string, tag: string, installationId: number): RegistryPackagePublishedEvent {
+  const payload = JSON.parse(readFileSync(new URL('../app/fixtures/registry_package.published.json', import.meta.url), 'utf8')) as RegistryPackagePublishedEvent;
+  const pkg = payload.registry_package;
+  pkg.name = name;
+  pkg.namespace = owner;
+  pkg.html_url = `https://github.com/orgs/${owner}/packages/container/package/${name}`;
+  const version = pkg.package_version!;
+  version.package_url = `ghcr.io/${owner}/${name}:${tag}`;
+  version.installation_command = `docker pull ghcr.io/${owner}/${name}:${tag}`;
+  version.container_metadata!.tag!.name = tag;
+  payload.installation = { id: installationId, node_id: `I_${installationId}` };
+  return payload;
+}
+
+/** A `repository_dispatch` of type `courier-image`. */
+export function courierImageDispatch(client: { image: string; tag: string; digest?: string }, installationId: number): RepositoryDispatchEvent {
+  const payload = example<RepositoryDispatchEvent>('repository_dispatch');
+  payload.action = 'courier-image';
+  payload.client_payload = client;
+  payload.installation = { id: installationId, node_id: `I_${installationId}` };
+  return payload;
+}
+
+/** A `push` to `owner/name`'s main that modified `files`, ending at `after`. */
+export function pushTo(owner: string, name: string, after: string, files: string[], installationId: number): PushEvent {
+  const payload = example<PushEvent>('push', 4);
+  payload.ref = 'refs/heads/main';
+  payload.after = after;
+  payload.deleted = false;
+  payload.repository.name = name;
+  payload.repository.full_name = `${owner}/${name}`;
+  payload.repository.default_branch = 'main';
+  payload.repository.owner.login = owner;
+  payload.commits = [{ ...payload.commits[0]!, id: after, added: [], removed: [], modified: files }];
+  payload.installation = { id: installationId, node_id: `I_${installationId}` };
+  return payload;
+}
+
+/** `installation_repositories.added` of `fullNames` to `installationId`. */
+export function installationRepositoriesAdded(installationId: number, fullNames: string[]): InstallationRepositoriesAddedEvent {
+  const payload = example<InstallationRepositoriesAddedEvent>('installation_repositories');
+  payload.installation.id = installationId;
+  payload.repositories_added = fullNames.map((fullName, i) => ({ id: 1000 + i, node_id: `R_${i}`, name: fullName.split('/')[1]!, full_name: fullName, private: true }));
+  return payload;
+}
