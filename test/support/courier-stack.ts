@@ -81,6 +81,8 @@ export async function startCourier(fake: FakeGitHubServer, options: CourierOptio
     PORT: '0',
     HOST: '127.0.0.1',
     COURIER_RESYNC_INTERVAL: 'off',
+    // Tests and benchmarks reach no registry outside this machine.
+    COURIER_RELEASE_DETAILS: 'off',
     COURIER_CACHE_DIR: options.cacheDir,
     COURIER_CLUSTER_SECRETS_FILE: secretsFile,
     COURIER_REGISTRY_DISTRIBUTION_TOKEN: DISTRIBUTION_TOKEN,
