@@ -3,7 +3,7 @@
  * the byte-minimal edits for one environment and the record of every change and warning. Pure.
  */
 import type { CourierConfig } from './config/index.ts';
-import { updateImageReferences, mightReference, type FileUpdate, type VariableUse } from './image-update/index.ts';
+import { releaseScreen, updateImageReferences, type FileUpdate, type VariableUse } from './image-update/index.ts';
 import { buildPolicyResolver } from './policy-resolver.ts';
 import { defaultReleasePolicy } from './policies/default-release-policy.ts';
 import { policyFromLegacyFilter } from './policies/legacy-filter.ts';
@@ -51,15 +51,20 @@ export function planImageUpdate(input: ImageUpdateInput): ImageUpdatePlan {
   const policies = buildPolicyResolver(model, input.config, warnings);
   const texts = new Map(input.files.map((f) => [f.path, f.text]));
   const changes: Change[] = [];
+  // Screened once for all releases: edits change tags, never the names the screen looks for.
+  const screen = releaseScreen(input.releases);
+  const candidates = new Map<string, RepoFile[]>();
+  for (const file of input.files) {
+    for (const release of screen(file.text)) candidates.set(release.repository, [...(candidates.get(release.repository) ?? []), file]);
+  }
 
   for (const release of input.releases) {
     const ctx = { release, policies, defaultPolicy: defaultReleasePolicy(), legacyPolicy: policyFromLegacyFilter };
     const variables: VariableUse[] = [];
     const sharedNotes: Warning[] = [];
     const before = changes.length;
-    for (const file of input.files) {
+    for (const file of candidates.get(release.repository) ?? []) {
       const text = texts.get(file.path)!;
-      if (!mightReference(text, release)) continue;
       const where = membership(file.path, model, input.config);
       const inEnvironment = where.env === environment;
       if (!inEnvironment && !where.sharedBy?.includes(environment)) continue;

@@ -6,5 +6,5 @@ export { parseMarkerComment, parseSetter } from './markers.ts';
 export type { Marker, MarkerPart } from './markers.ts';
 export { fillVariables, parseImageTemplate } from './image-template.ts';
 export type { ImageTemplate, TemplateVariable } from './image-template.ts';
-export { mightReference, updateImageReferences } from './update-file.ts';
+export { mightReference, releaseScreen, updateImageReferences } from './update-file.ts';
 export { SubstituteError, updateSubstitute } from './update-substitute.ts';

@@ -30,15 +30,43 @@ export function mightReference(text: string, release: Release): boolean {
   return lastComponentPattern(release.repository).test(text);
 }
 
+/**
+ * A screen for many releases at once: returns, for a file's text, the releases it might reference
+ * (same rule as mightReference), in ONE scan of the text for all of them — a burst of a hundred
+ * releases must not read every file a hundred times.
+ */
+export function releaseScreen(releases: readonly Release[]): (text: string) => Release[] {
+  const byName = new Map<string, Release[]>();
+  for (const r of releases) {
+    const name = lastComponent(r.repository);
+    byName.set(name, [...(byName.get(name) ?? []), r]);
+  }
+  const pattern = new RegExp(`${BEFORE}(${[...byName.keys()].map(escape).join('|')})${AFTER}`, 'gm');
+  return (text) => {
+    if (text.includes('$imagepolicy') || text.includes('${')) return [...releases];
+    const found = new Set<string>();
+    for (const match of text.matchAll(pattern)) found.add(match[1]!);
+    return releases.filter((r) => found.has(lastComponent(r.repository)));
+  };
+}
+
 const patterns = new Map<string, RegExp>();
+const BEFORE = `(?:^|[/\\s"'[{,:])`;
+const AFTER = `(?=[:@\\s"'\\]},]|$)`;
+
+/** The last path component of the shortest spelling (`nginx` for `docker.io/library/nginx`). */
+function lastComponent(repository: string): string {
+  const shortest = spellings(repository).at(-1) ?? repository;
+  return shortest.slice(shortest.lastIndexOf('/') + 1);
+}
+
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The repository's last path component as a whole word (`app` in `acme/app:1`, not in `apps/v1`). */
 function lastComponentPattern(repository: string): RegExp {
   let pattern = patterns.get(repository);
   if (!pattern) {
-    const shortest = spellings(repository).at(-1) ?? repository;
-    const last = shortest.slice(shortest.lastIndexOf('/') + 1).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    pattern = new RegExp(`(?:^|[/\\s"'[{,:])${last}(?=[:@\\s"'\\]},]|$)`, 'm');
+    pattern = new RegExp(`${BEFORE}${escape(lastComponent(repository))}${AFTER}`, 'm');
     patterns.set(repository, pattern);
   }
   return pattern;
