@@ -120,6 +120,23 @@ describe('listTags against a fake registry', () => {
     }
   });
 
+  it('gives up on a registry that stops in the middle of its answer', async () => {
+    const stalling = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"tags": ["1.0.0",');
+    });
+    await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve));
+    const { port } = stalling.address() as AddressInfo;
+    try {
+      const err = await listTags(`127.0.0.1:${port}/acme/app`, { ...fast, timeoutMs: 50 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RegistryUnavailable);
+      expect((err as Error).message).toBe('registry answer broke off: no complete answer in time');
+    } finally {
+      stalling.closeAllConnections();
+      await new Promise((resolve) => stalling.close(resolve));
+    }
+  });
+
   it('maps 404 to RepositoryNotFound without retrying', async () => {
     const r = await start({ tags: {} });
     const err = await listTags(`${r.host}/acme/missing`, fast).catch((e: unknown) => e);
