@@ -9,16 +9,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CloneCache, type RepoHandle } from '../src/git/clone-cache.ts';
-
-const env = {
-  PATH: process.env.PATH ?? '/usr/bin:/bin',
-  HOME: os.tmpdir(),
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-};
+import { fixtureEnv } from '../test/git/git-fixtures.ts';
 
 function git(cwd: string, args: string[], input?: string): string {
-  return execFileSync('git', args, { cwd, env, input, encoding: 'utf8', maxBuffer: 1024 ** 3 });
+  return execFileSync('git', args, { cwd, env: fixtureEnv, input, encoding: 'utf8', maxBuffer: 1024 ** 3 });
 }
 
 /** A GitOps-looking YAML manifest of about 600 bytes. */

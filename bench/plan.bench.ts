@@ -17,6 +17,7 @@ import { planImageUpdate } from '../src/core/plan-image-update.ts';
 import type { Release, RepoFile } from '../src/core/types.ts';
 import { readTree } from '../src/git/local-repo.ts';
 import { runImageUpdate } from '../src/local/run-image-update.ts';
+import { fixtureEnv } from '../test/git/git-fixtures.ts';
 import { DEFAULT_SHAPE, generateFleet, imageOf } from './fleet-generator.ts';
 
 const RUNS = 10;
@@ -98,8 +99,7 @@ async function gitPart(): Promise<PartResult> {
       mkdirSync(dirname(join(dir, f.path)), { recursive: true });
       writeFileSync(join(dir, f.path), f.text);
     }
-    const env = { ...process.env, GIT_AUTHOR_NAME: 'Bench', GIT_AUTHOR_EMAIL: 'bench@localhost', GIT_COMMITTER_NAME: 'Bench', GIT_COMMITTER_EMAIL: 'bench@localhost' };
-    for (const args of [['init', '-q', '-b', 'main'], ['add', '-A'], ['commit', '-q', '-m', 'fleet']]) execFileSync('git', args, { cwd: dir, env });
+    for (const args of [['init', '-q', '-b', 'main'], ['add', '-A'], ['commit', '-q', '-m', 'fleet']]) execFileSync('git', args, { cwd: dir, env: fixtureEnv });
     let edits = 0;
     const plan = await measure(async () => {
       const result = await runImageUpdate({ dir, image: `${RELEASE.repository}:${RELEASE.tag}`, write: false });

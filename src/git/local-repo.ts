@@ -151,7 +151,7 @@ export async function commitToBranch(dir: string, input: CommitToBranchInput): P
         }),
       );
       const oids = (await g.raw(['hash-object', '-w', '--no-filters', '--', ...blobFiles])).trim().split('\n');
-      const modes = await existingModes(g, parent, writes.map((w) => w.path));
+      const modes = await existingModes(dir, parent, writes.map((w) => w.path));
       const cacheinfo = writes.flatMap((w, i) => ['--cacheinfo', `${modes.get(w.path) ?? '100644'},${oids[i]},${w.path}`]);
       await g.raw(['update-index', '--add', ...cacheinfo]);
     }
@@ -171,11 +171,7 @@ function isSafePath(path: string): boolean {
 }
 
 /** Modes of the paths that exist in `commit` (so an executable file stays executable). */
-async function existingModes(g: SimpleGit, commit: string, paths: readonly string[]): Promise<Map<string, string>> {
-  const out = await g.raw(['ls-tree', '-z', '--full-tree', commit, '--', ...paths]);
-  const entries = out.split('\0').filter(Boolean).map((record) => {
-    const [mode = '', type = ''] = record.slice(0, record.indexOf('\t')).split(' ');
-    return { mode, type, path: record.slice(record.indexOf('\t') + 1) };
-  });
+async function existingModes(dir: string, commit: string, paths: readonly string[]): Promise<Map<string, string>> {
+  const entries = await listTree(commit, { cwd: dir, env: localGitEnv(), secrets: [] }, paths);
   return new Map(entries.filter((e) => e.type === 'blob').map((e) => [e.path, e.mode]));
 }

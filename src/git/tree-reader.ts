@@ -21,9 +21,9 @@ export interface ReadResult {
   skipped: Warning[];
 }
 
-/** Lists every entry of the commit's tree, recursively, in git's path order. */
-export async function listTree(sha: string, opts: GitProcessOptions): Promise<TreeEntry[]> {
-  const out = await runGit(['ls-tree', '-r', '-z', '--full-tree', sha], opts);
+/** Lists every entry of the commit's tree (or only `paths`, repo-relative), recursively, in git's path order. */
+export async function listTree(sha: string, opts: GitProcessOptions, paths?: readonly string[]): Promise<TreeEntry[]> {
+  const out = await runGit(['ls-tree', '-r', '-z', '--full-tree', sha, ...(paths ? ['--', ...paths] : [])], opts);
   const entries: TreeEntry[] = [];
   for (const record of out.toString('utf8').split('\0')) {
     if (record === '') continue;

@@ -3,7 +3,7 @@
  * https://github.com/opencontainers/distribution-spec/blob/main/spec.md
  */
 import { createHash } from 'node:crypto';
-import { RegistryError, RegistryProtocolError, RepositoryNotFound } from './errors.ts';
+import { RegistryError, RegistryProtocolError, RegistryUnavailable, RepositoryNotFound } from './errors.ts';
 import { parseNextLink } from './http-headers.ts';
 import { type AuthCache, type RegistryClientOptions, RegistryTransport } from './registry-transport.ts';
 
@@ -190,7 +190,14 @@ async function readBytes(res: Response, repository: string, limit: number): Prom
     await res.body?.cancel();
     throw new RegistryProtocolError(`response of ${length} bytes exceeds ${limit}`, repository);
   }
-  const bytes = Buffer.from(await res.arrayBuffer());
+  let bytes: Buffer;
+  try {
+    bytes = Buffer.from(await res.arrayBuffer());
+  } catch (err) {
+    // The request's deadline also covers the body; a registry that stalls mid-answer is unavailable.
+    const cause = err instanceof Error && err.name === 'TimeoutError' ? 'no complete answer in time' : (err as Error).message;
+    throw new RegistryUnavailable(`registry answer broke off: ${cause}`, repository);
+  }
   if (bytes.length > limit) throw new RegistryProtocolError(`response exceeds ${limit} bytes`, repository);
   return bytes;
 }

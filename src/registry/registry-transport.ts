@@ -181,9 +181,13 @@ export class RegistryTransport {
       );
     }
     if (!res.ok) throw await this.errorFor(res, realm);
-    const body = (await res.json().catch(() => undefined)) as
-      | { token?: unknown; access_token?: unknown; expires_in?: unknown }
-      | undefined;
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (err) {
+      throw new RegistryUnavailable(`token service ${realm.host} broke off its answer: ${this.causeOf(err)}`, this.repository);
+    }
+    const body = parseJsonOrUndefined(text) as { token?: unknown; access_token?: unknown; expires_in?: unknown } | undefined;
     const token = typeof body?.token === 'string' ? body.token : body?.access_token;
     if (typeof token !== 'string' || token === '') {
       throw new RegistryProtocolError(`token service ${realm.host} answered without a token`, this.repository);
@@ -226,6 +230,14 @@ export class RegistryTransport {
       return new RepositoryNotFound(`${this.repository} not found: ${where}`, this.repository);
     }
     return new RegistryProtocolError(`unexpected answer: ${where}`, this.repository);
+  }
+}
+
+function parseJsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
 

@@ -78,6 +78,7 @@ describe.skipIf(!hasKubectl)('deploy/app', () => {
     const volume = deployment.spec.template.spec.volumes.find((v: any) => v.name === mount.name);
     expect(volume.secret.secretName).toBe('courier-cluster-secrets');
     expect(deployment.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
+    expect(deployment.spec.template.spec.automountServiceAccountToken).toBe(false);
     expect(c.readinessProbe.httpGet.path).toBe('/healthz');
   });
 

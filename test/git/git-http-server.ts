@@ -35,6 +35,9 @@ export async function startGitHttpServer(projectRoot: string, requiredAuth: stri
         REMOTE_ADDR: '127.0.0.1',
       },
     });
+    // A CGI that exits before reading the whole request (or cannot start) must fail this request, not the test run.
+    cgi.stdin.on('error', () => undefined);
+    cgi.on('error', (err) => res.headersSent ? res.destroy(err) : res.writeHead(500).end(err.message));
     req.pipe(cgi.stdin);
     let head = Buffer.alloc(0);
     let headersDone = false;

@@ -120,6 +120,45 @@ describe('listTags against a fake registry', () => {
     }
   });
 
+  it('gives up on a registry that stops in the middle of its answer', async () => {
+    const stalling = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"tags": ["1.0.0",');
+    });
+    await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve));
+    const { port } = stalling.address() as AddressInfo;
+    try {
+      const err = await listTags(`127.0.0.1:${port}/acme/app`, { ...fast, timeoutMs: 50 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RegistryUnavailable);
+      expect((err as Error).message).toBe('registry answer broke off: no complete answer in time');
+    } finally {
+      stalling.closeAllConnections();
+      await new Promise((resolve) => stalling.close(resolve));
+    }
+  });
+
+  it('gives up, as unavailable, on a token service that stops in the middle of its answer', async () => {
+    const server = createServer((req, res) => {
+      if (req.url?.startsWith('/token')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"token": "tok');
+        return;
+      }
+      const { port } = server.address() as AddressInfo;
+      res.writeHead(401, { 'www-authenticate': `Bearer realm="http://127.0.0.1:${port}/token",service="fake"` }).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const err = await listTags(`127.0.0.1:${port}/acme/app`, { ...fast, timeoutMs: 50 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RegistryUnavailable);
+      expect((err as Error).message).toBe(`token service 127.0.0.1:${port} broke off its answer: no answer within 50 ms`);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('maps 404 to RepositoryNotFound without retrying', async () => {
     const r = await start({ tags: {} });
     const err = await listTags(`${r.host}/acme/missing`, fast).catch((e: unknown) => e);
