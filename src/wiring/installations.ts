@@ -3,6 +3,7 @@
  * cluster reports), and every installation's configured repositories (for registry notifications).
  */
 import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
 import type { Probot, ProbotOctokit } from 'probot';
 import type { AppDeps, CourierConfigLike } from '../app-deps.ts';
 import type { Release } from '../core/types.ts';
@@ -16,7 +17,8 @@ export interface ServerServices {
   probot: Probot;
   batcher: ReleaseBatcher;
   cache: InstallationCache;
-  log: { info(message: string): void; warn(message: string): void };
+  /** Probot's pino logger: message-only and fields-first calls both work. */
+  log: Logger;
 }
 
 const INSTALLATION_TTL_MS = 10 * 60_000;

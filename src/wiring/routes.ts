@@ -42,11 +42,7 @@ export function courierRoutes(services: ServerServices, deps: Pick<AppDeps, 'val
     now,
     toleranceSeconds: REPORT_TOLERANCE_SECONDS,
     ...(settings.gheHost ? { gheHost: settings.gheHost } : {}),
-    log: { warn: (obj: object, msg: string) => services.log.warn(`${msg} ${JSON.stringify(obj)}`) },
-  };
-  const routeLog = {
-    info: (obj: object, msg: string) => services.log.info(`${msg} ${JSON.stringify(obj)}`),
-    warn: (obj: object, msg: string) => services.log.warn(`${msg} ${JSON.stringify(obj)}`),
+    log: services.log,
   };
   return [
     {
@@ -57,7 +53,7 @@ export function courierRoutes(services: ServerServices, deps: Pick<AppDeps, 'val
           req.params.provider ?? '',
           req.rawBody,
           req.headers,
-          { secrets: settings.registry.secrets, hosts: settings.registry.hosts, onReleases, log: routeLog },
+          { secrets: settings.registry.secrets, hosts: settings.registry.hosts, onReleases, log: services.log },
           req.query,
         ),
     },
