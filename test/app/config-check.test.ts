@@ -1,9 +1,10 @@
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { courierApp } from '../../src/app.ts';
 import { InstallationCache } from '../../src/handlers/installation-cache.ts';
 import { ReleaseBatcher } from '../../src/handlers/release-batcher.ts';
 import { CONFIG_YAML, ManualScheduler, example, fakeDeps, testProbot, tokenResponse } from './helpers.ts';
+import { useStrictNock } from '../support/strict-nock.ts';
 
 const API = 'https://api.github.com';
 const CONFIG = '/repos/Codertocat/Hello-World/contents/.github%2Fcourier.yml';
@@ -40,13 +41,7 @@ function checkRuns(bodies: unknown[]) {
     .reply(201, { id: 4, name: 'courier/config' });
 }
 
-beforeEach(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  nock.enableNetConnect();
-  expect(pending).toEqual([]);
-});
+useStrictNock();
 
 describe('courier/config check run', () => {
   it('a push to the default branch with a valid config gets a successful check on its head commit', async () => {

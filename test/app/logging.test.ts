@@ -1,20 +1,15 @@
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { courierApp } from '../../src/app.ts';
 import { RATE_LIMIT_RETRIES, retryRateLimited } from '../../src/handlers/octokit.ts';
 import { InstallationCache } from '../../src/handlers/installation-cache.ts';
 import { ReleaseBatcher } from '../../src/handlers/release-batcher.ts';
 import { CONFIG_YAML, INSTALLATION_TOKEN, ManualScheduler, PRIVATE_KEY, WEBHOOK_SECRET, example, fakeDeps, testProbot, tokenResponse } from './helpers.ts';
+import { useStrictNock } from '../support/strict-nock.ts';
 
 const API = 'https://api.github.com';
 
-beforeEach(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  nock.enableNetConnect();
-  expect(pending).toEqual([]);
-});
+useStrictNock();
 
 describe('logs', () => {
   it('never contain the installation token, the webhook secret or the private key, even at trace level', async () => {

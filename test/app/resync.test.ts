@@ -1,22 +1,17 @@
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { courierApp } from '../../src/app.ts';
 import { InstallationCache } from '../../src/handlers/installation-cache.ts';
 import { ReleaseBatcher } from '../../src/handlers/release-batcher.ts';
 import { DEFAULT_RESYNC_INTERVAL_MS, parseResyncInterval, Resync } from '../../src/handlers/resync.ts';
 import { CONFIG_YAML, ManualScheduler, example, fakeDeps, repository, testProbot, tokenResponse } from './helpers.ts';
+import { useStrictNock } from '../support/strict-nock.ts';
 
 const API = 'https://api.github.com';
 const CONFIG = '/contents/.github%2Fcourier.yml';
 const yaml = (text: string) => [200, text, { 'content-type': 'application/vnd.github.raw+json; charset=utf-8' }] as const;
 
-beforeEach(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  nock.enableNetConnect();
-  expect(pending).toEqual([]);
-});
+useStrictNock();
 
 describe('parseResyncInterval', () => {
   it.each([

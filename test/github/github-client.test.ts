@@ -1,16 +1,11 @@
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Conflict, Forbidden, NotFound, RateLimited, ValidationFailed } from '../../src/github/errors.ts';
 import { countingClient, describeGraphQL, fromGraphQLErrors } from '../../src/github/github-client.ts';
 import { API, REPO, makeClient, restLabel } from './github-fixtures.ts';
+import { useStrictNock } from '../support/strict-nock.ts';
 
-beforeEach(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  nock.enableNetConnect();
-  expect(pending).toEqual([]);
-});
+useStrictNock();
 
 describe('fromOctokit error mapping', () => {
   const route = 'GET /repos/{owner}/{repo}/labels/{name}';

@@ -1,17 +1,12 @@
 import nock from 'nock';
 import { ProbotOctokit } from 'probot';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { NotFound } from '../../src/github/errors.ts';
 import { fromOctokit, type OctokitLike } from '../../src/github/github-client.ts';
 import { API } from './github-fixtures.ts';
+import { useStrictNock } from '../support/strict-nock.ts';
 
-beforeEach(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  nock.enableNetConnect();
-  expect(pending).toEqual([]);
-});
+useStrictNock();
 
 it("Probot's Octokit (retry and throttling off) satisfies the adapter and its errors come out typed", async () => {
   const octokit: OctokitLike = new ProbotOctokit({ auth: { token: 'test-token-not-real' }, retry: { enabled: false }, throttle: { enabled: false } });

@@ -1,5 +1,6 @@
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useStrictNock } from '../support/strict-nock.ts';
+import { describe, expect, it } from 'vitest';
 import type { ProposalMetadata } from '../../src/core/types.ts';
 import { gitBlobOid } from '../../src/github/git-blob.ts';
 import { publishWithSupersede } from '../../src/github/publish-with-supersede.ts';
@@ -70,13 +71,7 @@ describe('decideSupersede', () => {
 });
 
 describe('publishWithSupersede', () => {
-  beforeEach(() => nock.disableNetConnect());
-  afterEach(() => {
-    const pending = nock.pendingMocks();
-    nock.cleanAll();
-    nock.enableNetConnect();
-    expect(pending).toEqual([]);
-  });
+  useStrictNock();
 
   function listReply(nodes: Array<{ number: number; branch: string; body: string; labels?: string[] }>) {
     return () => ({

@@ -1,8 +1,9 @@
 import nock from 'nock';
 import { ProbotOctokit } from 'probot';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validateCourierConfig, type CourierConfig } from '../../src/core/config/index.ts';
 import { loadConfig } from '../../src/handlers/config-loader.ts';
+import { useStrictNock } from '../support/strict-nock.ts';
 
 const API = 'https://api.github.com';
 const CONFIG = '.github%2Fcourier.yml';
@@ -18,13 +19,7 @@ pullRequests:
   reviewers: [platform-bot]
 `;
 
-beforeEach(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  nock.enableNetConnect();
-  expect(pending).toEqual([]);
-});
+useStrictNock();
 
 describe('loadConfig merges an _extends chain the way Probot context.config does', () => {
   it('nested settings of the base are kept beside those the repository sets; a list the repository writes replaces the inherited one', async () => {
