@@ -55,7 +55,11 @@ export function planImageUpdate(input: ImageUpdateInput): ImageUpdatePlan {
   const screen = releaseScreen(input.releases);
   const candidates = new Map<string, RepoFile[]>();
   for (const file of input.files) {
-    for (const release of screen(file.text)) candidates.set(release.repository, [...(candidates.get(release.repository) ?? []), file]);
+    for (const release of screen(file.text)) {
+      const list = candidates.get(release.repository);
+      if (list) list.push(file);
+      else candidates.set(release.repository, [file]);
+    }
   }
 
   for (const release of input.releases) {

@@ -36,17 +36,14 @@ export function mightReference(text: string, release: Release): boolean {
  * releases must not read every file a hundred times.
  */
 export function releaseScreen(releases: readonly Release[]): (text: string) => Release[] {
-  const byName = new Map<string, Release[]>();
-  for (const r of releases) {
-    const name = lastComponent(r.repository);
-    byName.set(name, [...(byName.get(name) ?? []), r]);
-  }
-  const pattern = new RegExp(`${BEFORE}(${[...byName.keys()].map(escape).join('|')})${AFTER}`, 'gm');
+  if (releases.length === 0) return () => [];
+  const names = new Map(releases.map((r) => [r.repository, lastComponent(r.repository)]));
+  const pattern = new RegExp(`${BEFORE}(${[...new Set(names.values())].map(escape).join('|')})${AFTER}`, 'gm');
   return (text) => {
     if (text.includes('$imagepolicy') || text.includes('${')) return [...releases];
     const found = new Set<string>();
     for (const match of text.matchAll(pattern)) found.add(match[1]!);
-    return releases.filter((r) => found.has(lastComponent(r.repository)));
+    return releases.filter((r) => found.has(names.get(r.repository)!));
   };
 }
 

@@ -12,6 +12,7 @@ describe('releaseScreen', () => {
     expect(names(releasesReferenced('image: ghcr.io/acme/svc-10:2\nother: nginx:1.25\n', releases))).toEqual(['ghcr.io/acme/svc-10', 'docker.io/library/nginx']);
     expect(names(releasesReferenced('apiVersion: apps/v1\nimage: ghcr.io/acme/svc-1@sha256:x\n', releases))).toEqual(['ghcr.io/acme/svc-1']);
     expect(releasesReferenced('kind: Deployment\nname: apps\n', releases)).toEqual([]);
+    expect(releasesReferenced('image: ghcr.io/acme/app:1\n', [])).toEqual([]);
   });
 
   it('gives every release to files with markers or postBuild variables, which the name screen cannot judge', () => {
