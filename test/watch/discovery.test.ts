@@ -4,7 +4,7 @@ import { KubeApiError, KubeConnection } from '../../src/watch/kube-connection.ts
 import { FakeKubeApi } from './fake-kube-api.ts';
 
 describe('discoverFluxResources', () => {
-  it('prefers the server preferred version, falls back to a known one and reports what is missing', async () => {
+  it('prefers the server preferred version, falls back to a known one (Flux 0.x v1beta1 included) and reports what is missing', async () => {
     const api = new FakeKubeApi([
       { group: 'kustomize.toolkit.fluxcd.io', versions: ['v1beta2'], preferred: 'v1beta2' },
       { group: 'source.toolkit.fluxcd.io', versions: ['v1beta1'], preferred: 'v1beta1' },
@@ -13,10 +13,12 @@ describe('discoverFluxResources', () => {
     const conn = new KubeConnection({ server: api.url, token: 'test-token' });
     try {
       const result = await discoverFluxResources((p) => conn.getJson(p));
-      expect(result.resources.map((r) => r.path)).toEqual(['/apis/kustomize.toolkit.fluxcd.io/v1beta2/kustomizations']);
+      expect(result.resources.map((r) => r.path)).toEqual([
+        '/apis/kustomize.toolkit.fluxcd.io/v1beta2/kustomizations',
+        '/apis/source.toolkit.fluxcd.io/v1beta1/gitrepositories',
+      ]);
       expect(result.missing).toEqual([
         'HelmRelease: API group helm.toolkit.fluxcd.io is not served',
-        'GitRepository: none of v1, v1beta2 served (server has v1beta1)',
         'OCIRepository: none of v1, v1beta2 served (server has v1beta1)',
       ]);
       // One discovery request per group, even with two kinds in it.
