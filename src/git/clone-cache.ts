@@ -93,7 +93,11 @@ export class CloneCache {
     this.maxRepos = opts.maxRepos ?? 200;
     this.mode = opts.mode ?? 'objects';
     this.log = opts.log ?? (() => undefined);
-    this.ready = this.scan();
+    // An unusable root fails every job with a clear message instead of crashing the process at start.
+    this.ready = this.scan().catch((err: unknown) => {
+      throw new Error(`clone cache folder ${opts.root} cannot be used (${(err as Error).message}); point COURIER_CACHE_DIR at a writable folder`);
+    });
+    this.ready.catch((err: unknown) => this.log('clone cache unusable', { error: (err as Error).message }));
   }
 
   /** Runs fn with an up-to-date, isolated checkout of `ref` (default branch if omitted); jobs on one repo are serialised. */

@@ -72,6 +72,16 @@ describe('CloneCache recovery and refusals', () => {
     expect(cache.stats()).toMatchObject({ repos: 0, misses: 1 });
   });
 
+  it('fails jobs with a clear message, never the process, when the cache folder cannot be used', async () => {
+    const file = path.join(tmp.dir, 'not-a-folder');
+    writeFileSync(file, 'x');
+    const logged: string[] = [];
+    const cache = new CloneCache({ root: path.join(file, 'cache'), log: (msg) => logged.push(msg) });
+    const remote = makeRemote(tmp.dir, 'app', { 'a.yaml': 'a: 1\n' });
+    await expect(cache.withCheckout(handle(remote.url), undefined, readAll)).rejects.toThrow(/cannot be used .*COURIER_CACHE_DIR/);
+    expect(logged).toContain('clone cache unusable');
+  });
+
   it('rejects clone URLs that carry credentials', async () => {
     const cache = new CloneCache({ root: path.join(tmp.dir, 'cache') });
     await expect(cache.withCheckout(handle('https://x-access-token:ghs_secret@github.com/acme/app.git'), undefined, readAll)).rejects.toThrow(
