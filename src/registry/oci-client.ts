@@ -190,16 +190,25 @@ async function readBytes(res: Response, repository: string, limit: number): Prom
     await res.body?.cancel();
     throw new RegistryProtocolError(`response of ${length} bytes exceeds ${limit}`, repository);
   }
-  let bytes: Buffer;
+  // Streamed with a running count: a body without (or lying about) its length stops at the limit.
+  const chunks: Buffer[] = [];
+  let size = 0;
   try {
-    bytes = Buffer.from(await res.arrayBuffer());
+    for await (const chunk of res.body ?? []) {
+      size += chunk.byteLength;
+      if (size > limit) {
+        await res.body?.cancel().catch(() => undefined);
+        throw new RegistryProtocolError(`response exceeds ${limit} bytes`, repository);
+      }
+      chunks.push(Buffer.from(chunk));
+    }
   } catch (err) {
+    if (err instanceof RegistryProtocolError) throw err;
     // The request's deadline also covers the body; a registry that stalls mid-answer is unavailable.
     const cause = err instanceof Error && err.name === 'TimeoutError' ? 'no complete answer in time' : (err as Error).message;
     throw new RegistryUnavailable(`registry answer broke off: ${cause}`, repository);
   }
-  if (bytes.length > limit) throw new RegistryProtocolError(`response exceeds ${limit} bytes`, repository);
-  return bytes;
+  return Buffer.concat(chunks);
 }
 
 async function readJson(res: Response, repository: string, limit: number): Promise<unknown> {

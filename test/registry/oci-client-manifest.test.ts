@@ -89,3 +89,21 @@ describe('getManifestInfo', () => {
     expect((err as Error).message).toContain('MANIFEST_UNKNOWN');
   });
 });
+
+describe('getManifestInfo against a registry that streams too much', () => {
+  it('stops reading a manifest without a length at the 4 MiB limit instead of buffering it all', async () => {
+    let sent = 0;
+    const chunk = new Uint8Array(256 * 1024).fill(32);
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        sent += chunk.byteLength;
+        controller.enqueue(chunk);
+        if (sent > 64 * 1024 * 1024) controller.close();
+      },
+    });
+    const fetch = async () =>
+      new Response(endless, { status: 200, headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'docker-content-digest': `sha256:${'d'.repeat(64)}` } });
+    await expect(getManifestInfo('localhost:5999/acme/app', '1.0.0', { fetch, retry: { retries: 0 } })).rejects.toThrow(/exceeds 4194304 bytes/);
+    expect(sent).toBeLessThan(8 * 1024 * 1024);
+  });
+});
