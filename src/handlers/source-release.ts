@@ -18,7 +18,8 @@ interface ReleasePayloadLike {
 export function releasesFromSourceRelease(payload: ReleasePayloadLike, config: CourierConfigLike): Normalised {
   if (payload.release.draft) return ignored(`release ${payload.release.tag_name} is a draft`);
   const source = payload.repository.full_name.toLowerCase();
-  const images = (config.images ?? []).filter((image) => image.source && sourceName(image.source.repository) === source);
+  // The schema allows `owner/repo` only; GitHub names are case-insensitive.
+  const images = (config.images ?? []).filter((image) => image.source?.repository.toLowerCase() === source);
   if (images.length === 0) return ignored(`no image of this config is built from ${payload.repository.full_name}`);
   const releases: Release[] = [];
   for (const image of images) {
@@ -31,14 +32,4 @@ export function releasesFromSourceRelease(payload: ReleasePayloadLike, config: C
     releases.push(release);
   }
   return { releases };
-}
-
-/** `owner/name` of a source written as `owner/name`, `https://host/owner/name(.git)` or `host/owner/name`. */
-function sourceName(written: string): string {
-  const parts = written
-    .replace(/^[a-z]+:\/\//i, '')
-    .replace(/\.git$/, '')
-    .split('/')
-    .filter(Boolean);
-  return parts.slice(-2).join('/').toLowerCase();
 }

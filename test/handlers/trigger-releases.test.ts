@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { releaseFromDispatch } from '../../src/handlers/dispatch-release.ts';
 import { releasesFromPackageEvent } from '../../src/handlers/package-release.ts';
 import { releasesFromSourceRelease } from '../../src/handlers/source-release.ts';
+import { validateCourierConfig } from '../../src/core/config/index.ts';
 import { example } from '../app/helpers.ts';
 
 const registryPackage = () =>
@@ -93,7 +94,7 @@ describe('releasesFromSourceRelease', () => {
     images: [{ repository: 'ghcr.io/codertocat/hello-world', source: { repository: source } }, { repository: 'ghcr.io/other/x' }],
   });
 
-  it.each(['Codertocat/Hello-World', 'https://github.com/codertocat/hello-world.git', 'github.com/Codertocat/Hello-World'])(
+  it.each(['Codertocat/Hello-World', 'codertocat/hello-world'])(
     'maps the real release.published example to the image built from %s',
     (source) => {
       expect(releasesFromSourceRelease(example('release', 'published'), config(source))).toEqual({
@@ -116,5 +117,16 @@ describe('releasesFromSourceRelease', () => {
     const result = releasesFromSourceRelease(example('release', 'published'), config('acme/other'));
     expect(result.releases).toEqual([]);
     expect(result.ignored).toMatch(/Codertocat\/Hello-World/);
+  });
+});
+
+describe('images[].source.repository', () => {
+  it('is owner/repo only: a URL is a config problem with its path, not a silently unmatched source', () => {
+    const result = validateCourierConfig({
+      environments: [{ name: 'dev', paths: ['**'] }],
+      images: [{ repository: 'ghcr.io/acme/app', source: { repository: 'https://github.com/acme/app.git' } }],
+    });
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.problems.map((p) => p.path)).toEqual(['images[0].source.repository']);
   });
 });
