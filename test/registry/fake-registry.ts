@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
 
 /** One request the fake saw. */
 export interface SeenRequest {
@@ -36,6 +37,7 @@ export interface FakeRegistry {
   putManifest(path: string, tag: string | undefined, manifest: object, mediaType: string): string;
   /** Stores a blob; returns its digest. */
   putBlob(path: string, blob: Buffer): string;
+  /** Stops the server; closing again does nothing. */
   close(): Promise<void>;
 }
 
@@ -148,8 +150,25 @@ export async function startFakeRegistry(options: FakeRegistryOptions = {}): Prom
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
+        if (!server.listening) return resolve();
         server.closeAllConnections();
         server.close((err) => (err ? reject(err) : resolve()));
       }),
   };
 }
+
+/**
+ * For a test file: returns `start(options)`, which starts a fake registry that is closed after each
+ * test, and the retry settings that keep failing cases fast.
+ */
+export function useFakeRegistry(): (options: FakeRegistryOptions) => Promise<FakeRegistry> {
+  let registry: FakeRegistry | undefined;
+  afterEach(async () => {
+    await registry?.close();
+    registry = undefined;
+  });
+  return async (options) => (registry = await startFakeRegistry(options));
+}
+
+/** Retry bounds that keep failing registry cases fast. */
+export const FAST_RETRY = { retry: { retries: 2, minTimeout: 1, maxTimeout: 2 } };

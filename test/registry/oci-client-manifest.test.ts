@@ -1,20 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RepositoryNotFound } from '../../src/registry/errors.ts';
 import { getManifestInfo } from '../../src/registry/oci-client.ts';
-import { type FakeRegistry, type FakeRegistryOptions, startFakeRegistry } from './fake-registry.ts';
+import { FAST_RETRY, type FakeRegistry, useFakeRegistry } from './fake-registry.ts';
 
-const fast = { retry: { retries: 2, minTimeout: 1, maxTimeout: 2 } };
-let registry: FakeRegistry | undefined;
-
-async function start(options: FakeRegistryOptions): Promise<FakeRegistry> {
-  registry = await startFakeRegistry(options);
-  return registry;
-}
-
-afterEach(async () => {
-  await registry?.close();
-  registry = undefined;
-});
+const fast = FAST_RETRY;
+const start = useFakeRegistry();
 
 describe('getManifestInfo', () => {
   const INDEX = 'application/vnd.oci.image.index.v1+json';

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   RegistryAuthError,
   RegistryProtocolError,
@@ -8,20 +8,10 @@ import {
   RepositoryNotFound,
 } from '../../src/registry/errors.ts';
 import { createRegistryClient, listTags } from '../../src/registry/oci-client.ts';
-import { type FakeRegistry, type FakeRegistryOptions, startFakeRegistry } from './fake-registry.ts';
+import { FAST_RETRY, useFakeRegistry } from './fake-registry.ts';
 
-const fast = { retry: { retries: 2, minTimeout: 1, maxTimeout: 2 } };
-let registry: FakeRegistry | undefined;
-
-async function start(options: FakeRegistryOptions): Promise<FakeRegistry> {
-  registry = await startFakeRegistry(options);
-  return registry;
-}
-
-afterEach(async () => {
-  await registry?.close();
-  registry = undefined;
-});
+const fast = FAST_RETRY;
+const start = useFakeRegistry();
 
 const TAGS = ['1.0.0', '1.1.0', '1.2.0', '2.0.0', 'latest'];
 
@@ -201,7 +191,6 @@ describe('listTags against a fake registry', () => {
     const r = await start({});
     const host = r.host;
     await r.close();
-    registry = undefined;
     await expect(listTags(`${host}/acme/app`, fast)).rejects.toBeInstanceOf(RegistryUnavailable);
   });
 });
