@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/core/config/index.ts';
 import { planImageUpdate } from '../../src/core/plan-image-update.ts';
 import type { RepoFile } from '../../src/core/types.ts';
+import { imageAutomation } from './image-automation-fixture.ts';
 
 const DIGEST = `sha256:${'b'.repeat(64)}`;
 const OLD_DIGEST = `sha256:${'a'.repeat(64)}`;
@@ -10,26 +11,7 @@ function fleet(reflection: string | undefined, image: string): RepoFile[] {
   return [
     {
       path: 'flux/policy.yaml',
-      text: `apiVersion: image.toolkit.fluxcd.io/v1
-kind: ImageRepository
-metadata:
-  name: app
-  namespace: flux-system
-spec:
-  image: ghcr.io/acme/app
----
-apiVersion: image.toolkit.fluxcd.io/v1
-kind: ImagePolicy
-metadata:
-  name: app
-  namespace: flux-system
-spec:
-  imageRepositoryRef:
-    name: app
-${reflection ? `  digestReflectionPolicy: ${reflection}\n` : ''}  policy:
-    semver:
-      range: ">=1.0.0"
-`,
+      text: imageAutomation({ name: 'app', image: 'ghcr.io/acme/app', range: '>=1.0.0', ...(reflection ? { digestReflectionPolicy: reflection } : {}) }),
     },
     {
       path: 'apps/app.yaml',

@@ -9,6 +9,7 @@ import { parseMetadata } from '../../src/core/names.ts';
 import { planImageUpdate, PlanError, resolveEnvironment, type ImageUpdatePlan } from '../../src/core/plan-image-update.ts';
 import { loadTemplates } from '../../src/core/render.ts';
 import type { Release, RepoFile } from '../../src/core/types.ts';
+import { imageAutomation } from './image-automation-fixture.ts';
 
 const FLEET = fileURLToPath(new URL('../../examples/fleet', import.meta.url));
 
@@ -234,26 +235,7 @@ spec:
   });
 
   it('reports an ImagePolicy with a bad semver range as invalid-policy and still updates other images', () => {
-    const policies = `apiVersion: image.toolkit.fluxcd.io/v1
-kind: ImageRepository
-metadata:
-  name: other
-  namespace: flux-system
-spec:
-  image: ghcr.io/acme/other
----
-apiVersion: image.toolkit.fluxcd.io/v1
-kind: ImagePolicy
-metadata:
-  name: other
-  namespace: flux-system
-spec:
-  imageRepositoryRef:
-    name: other
-  policy:
-    semver:
-      range: "not a range >>"
-`;
+    const policies = imageAutomation({ name: 'other', image: 'ghcr.io/acme/other', range: 'not a range >>' });
     const files = [
       { path: 'clusters/dev/policies.yaml', text: policies },
       { path: 'clusters/dev/other.yaml', text: 'image: ghcr.io/acme/other:1.0.0 # {"$imagepolicy": "flux-system:other"}\n' },
@@ -317,27 +299,7 @@ spec:
   });
 
   it('honours the ImageRepository exclusion list', () => {
-    const policies = `apiVersion: image.toolkit.fluxcd.io/v1
-kind: ImageRepository
-metadata:
-  name: app
-  namespace: flux-system
-spec:
-  image: ghcr.io/acme/app
-  exclusionList: ["^1\\\\.5\\\\.0$"]
----
-apiVersion: image.toolkit.fluxcd.io/v1
-kind: ImagePolicy
-metadata:
-  name: app
-  namespace: flux-system
-spec:
-  imageRepositoryRef:
-    name: app
-  policy:
-    semver:
-      range: ">=1.0.0"
-`;
+    const policies = imageAutomation({ name: 'app', image: 'ghcr.io/acme/app', range: '>=1.0.0', exclusionList: '["^1\\\\.5\\\\.0$"]' });
     const files = [
       { path: 'clusters/dev/policies.yaml', text: policies },
       { path: 'clusters/dev/app.yaml', text: 'image: ghcr.io/acme/app:1.0.0 # {"$imagepolicy": "flux-system:app"}\n' },
