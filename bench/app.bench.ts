@@ -12,7 +12,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parse } from 'yaml';
 import { validateCourierConfig } from '../src/core/config/index.ts';
-import { planImageUpdate } from '../src/core/plan-image-update.ts';
+import { planImageUpdate } from '../src/core/image-update/plan-image-update.ts';
 import { startCourier, type CourierStack } from '../test/support/courier-stack.ts';
 import { seedBareRepo } from '../test/support/bare-repo.ts';
 import { FakeGitHubServer } from '../test/support/fake-github-server.ts';

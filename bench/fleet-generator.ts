@@ -2,7 +2,7 @@
  * Generates a deterministic synthetic Flux fleet for benchmarks: apps with workloads, kustomize
  * overlays with `images:`, HelmReleases and per-cluster Flux Kustomizations, spread over environments.
  */
-import type { RepoFile } from '../src/core/types.ts';
+import type { RepoFile } from '../src/core/repo-model/repo-file.ts';
 
 export interface FleetShape {
   manifests: number;

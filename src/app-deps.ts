@@ -3,7 +3,7 @@
  * built and tested before (and independently of) the engine, the write path and the route handlers.
  */
 import type { ProbotOctokit } from 'probot';
-import type { Release } from './core/types.ts';
+import type { Release } from './core/image-update/release.ts';
 
 /** The part of a validated `.github/courier.yml` the app itself reads. */
 export interface CourierConfigLike {

@@ -1,8 +1,9 @@
 /** Courier's built-in templates from the package's `templates/` folder, with a repository's overrides first. */
 import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
-import { loadTemplates, type ImageTemplates } from './core/render.ts';
-import type { RepoFile } from './core/types.ts';
+import { loadImageTemplates } from './core/image-update/image-proposal-view.ts';
+import type { ImageTemplates } from './core/image-update/image-proposal-view.ts';
+import type { RepoFile } from './core/repo-model/repo-file.ts';
 
 const TEMPLATES_DIR = new URL('../templates/', import.meta.url);
 
@@ -19,5 +20,5 @@ export function readBuiltinTemplate(name: string): string | undefined {
 /** Compiles the image templates: `<overrides>/<name>` from the repository's files when present, else the built-in one. */
 export function imageTemplatesFor(files: readonly RepoFile[], overrides: string | undefined): ImageTemplates {
   const byPath = new Map(files.map((f) => [f.path, f.text]));
-  return loadTemplates((name) => (overrides ? byPath.get(posix.join(overrides, name)) : undefined) ?? readBuiltinTemplate(name));
+  return loadImageTemplates((name) => (overrides ? byPath.get(posix.join(overrides, name)) : undefined) ?? readBuiltinTemplate(name));
 }

@@ -6,8 +6,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
-import { parseBranch } from '../core/names.ts';
-import type { RepoFile, Warning } from '../core/types.ts';
+import { parseBranch } from '../core/proposal/names.ts';
+import type { RepoFile } from '../core/repo-model/repo-file.ts';
+import type { Warning } from '../core/proposal/change.ts';
 import { classify, listTree, readBlobs } from './tree-reader.ts';
 
 /** A git operation on a local repository failed in a way the user must fix. */

@@ -1,6 +1,7 @@
 import { lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { RepoFile, Warning } from '../core/types.ts';
+import type { RepoFile } from '../core/repo-model/repo-file.ts';
+import type { Warning } from '../core/proposal/change.ts';
 import { CatFileBatch, runGit, type GitProcessOptions } from './git-process.ts';
 import { GitCommandError } from './git-error.ts';
 

@@ -8,7 +8,7 @@
  * not exist yet, base is still the commit the plan was made from (so each edited file's base blob is
  * the blob of its planned `before`), and the skeleton asked for the proposal's labels and reviewers.
  */
-import type { Proposal } from '../core/types.ts';
+import type { Proposal } from '../core/proposal/proposal.ts';
 import { gitBlobOid } from './git-blob.ts';
 import type { GitHubClient } from './github-client.ts';
 import { proposalPaths, readPublishState, type PublishState, type RepoRef } from './publish-state.ts';
@@ -36,8 +36,10 @@ export async function usableEarlyState(early: EarlyState, proposal: Proposal): P
   if (!state || state.branch !== null || early.baseSha === undefined || state.baseOid !== early.baseSha) return undefined;
   if (s.branch !== proposal.branch || s.base !== proposal.base) return undefined;
   if (!same(s.labels, proposal.labels) || !same(s.reviewers, proposal.reviewers) || !same(s.teamReviewers, proposal.teamReviewers)) return undefined;
-  const before = new Map(proposal.changeSet.edits.map((e) => [e.path, e.before]));
+  // What the first commit touching a path read there is the base's content (the base is the planned commit).
+  const before = new Map<string, string | null>();
+  for (const commit of proposal.commits) for (const e of commit.edits) if (!before.has(e.path)) before.set(e.path, e.before);
   const paths = proposalPaths(proposal);
   if (paths.some((p) => !before.has(p))) return undefined;
-  return { ...state, baseFiles: Object.fromEntries(paths.map((p) => [p, gitBlobOid(before.get(p)!)])) };
+  return { ...state, baseFiles: Object.fromEntries(paths.map((p) => [p, before.get(p) == null ? null : gitBlobOid(before.get(p)!)])) };
 }

@@ -3,7 +3,7 @@
  * when GitHub refuses one (auto-merge not allowed on the repository, a reviewer without access), the
  * PR still stands and the refusal comes back as a warning.
  */
-import type { Proposal } from '../core/types.ts';
+import type { Proposal } from '../core/proposal/proposal.ts';
 import { Conflict } from './errors.ts';
 import type { GitHubClient } from './github-client.ts';
 import type { MutationField } from './mutation-document.ts';

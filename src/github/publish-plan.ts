@@ -2,7 +2,7 @@
  * The pure half of the write path: given a proposal and what GitHub holds now, decide what to write.
  * Equality is decided on blob ids computed locally, so "unchanged" costs no request beyond the read.
  */
-import type { Proposal } from '../core/types.ts';
+import type { Proposal } from '../core/proposal/proposal.ts';
 import { gitBlobOid } from './git-blob.ts';
 import type { PublishState } from './publish-state.ts';
 
@@ -102,9 +102,13 @@ export function planPublish(proposal: Proposal, state: PublishState, body: strin
   if (commits.length === 0) return { ...base, kind: state.pr ? 'close' : 'none' };
 
   const touched = new Set(commits.flatMap((c) => Object.keys(c.expect)));
-  const stalePaths = proposal.changeSet.edits
-    .filter((e) => touched.has(e.path) && (state.baseFiles[e.path] ?? null) !== gitBlobOid(e.before))
-    .map((e) => e.path);
+  // Staleness is judged from the commits alone: the first commit that touches a path says what the
+  // plan read there (null: the file did not exist, as for a folder copy's new files).
+  const planned = new Map<string, string | null>();
+  for (const commit of proposal.commits) for (const e of commit.edits) if (!planned.has(e.path)) planned.set(e.path, e.before);
+  const stalePaths = [...planned]
+    .filter(([path, before]) => touched.has(path) && (state.baseFiles[path] ?? null) !== (before === null ? null : gitBlobOid(before)))
+    .map(([path]) => path);
 
   const matches = branchMatches(state, commits);
   const branch = matches ? 'keep' : state.branch ? 'rebuild' : 'create';

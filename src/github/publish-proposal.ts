@@ -12,7 +12,8 @@
  * document is guarded by `expectedHeadOid`, so two concurrent rebuilds end with one of them, whole.
  */
 import pRetry from 'p-retry';
-import type { Proposal, Warning } from '../core/types.ts';
+import type { Proposal } from '../core/proposal/proposal.ts';
+import type { Warning } from '../core/proposal/change.ts';
 import { Conflict, StaleProposal } from './errors.ts';
 import { countingClient, type GitHubClient } from './github-client.ts';
 import { runMutation, type MutationField } from './mutation-document.ts';

@@ -3,7 +3,7 @@
  * of the edited paths on base and on each commit of the existing branch, the open PR of the branch,
  * and the node ids of labels, reviewers and teams. Nothing is fetched per file.
  */
-import type { Proposal } from '../core/types.ts';
+import type { Proposal } from '../core/proposal/proposal.ts';
 import type { GitHubClient } from './github-client.ts';
 import { GitHubError, NotFound } from './errors.ts';
 import { OPEN_PULL_REQUEST_FIELDS, type OpenPullRequestNode } from './supersede.ts';

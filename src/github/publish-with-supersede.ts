@@ -3,7 +3,7 @@
  * what a new PR replaces, publish, then close other-branch PRs with a link to the result.
  * Costs one read more than `publishProposal`, plus one mutating request per closing batch.
  */
-import type { Proposal } from '../core/types.ts';
+import type { Proposal } from '../core/proposal/proposal.ts';
 import type { EarlyState } from './early-state.ts';
 import { countingClient, type GitHubClient, type RequestCounts } from './github-client.ts';
 import { publishProposal, type PublishOptions, type PublishResult } from './publish-proposal.ts';

@@ -6,10 +6,11 @@
  * With either strategy, an open Courier PR on ANOTHER branch that moves only images this proposal
  * also moves, in the same environment and of the same kind, is closed with a link to the new PR, so at
  * most one PR per image × environment stays open. A PR that also moves other images is left alone.
- * Metadata parsing is injected (`parseMetadata`, from `src/core/names.ts`), so this file has no
+ * Metadata parsing is injected (`parseMetadata`, from `src/core/proposal/names.ts`), so this file has no
  * opinion on the metadata block's format.
  */
-import type { Proposal, ProposalMetadata } from '../core/types.ts';
+import type { Proposal, ProposalMetadata } from '../core/proposal/proposal.ts';
+import type { ImageMetadataEntry } from '../core/image-update/image-change.ts';
 import type { GitHubClient } from './github-client.ts';
 import { runMutation, type MutationField } from './mutation-document.ts';
 import type { RemotePullRequest, RepoRef } from './publish-state.ts';
@@ -41,7 +42,9 @@ export interface SupersedeDecision {
   closeAfter: CourierPullRequest[];
 }
 
-type Images = NonNullable<ProposalMetadata['images']>;
+type Images = ImageMetadataEntry[];
+/** The image entries of a metadata block (job data of image proposals). */
+const imagesOf = (meta: ProposalMetadata | undefined | null): Images => (Array.isArray(meta?.images) ? (meta.images as Images) : []);
 
 const NOTE_START = '<!-- courier:superseded -->';
 const NOTE_END = '<!-- /courier:superseded -->';
@@ -67,8 +70,8 @@ function existingNote(body: string): string {
  */
 export function bodyWithSupersedeNote(proposal: Proposal, existing: RemotePullRequest | null, parseMetadata: ParseMetadata): string {
   if (!existing) return proposal.body;
-  const previous = parseMetadata(existing.body)?.images ?? [];
-  const note = supersedeNote(previous, proposal.metadata.images ?? []) || existingNote(existing.body);
+  const previous = imagesOf(parseMetadata(existing.body));
+  const note = supersedeNote(previous, imagesOf(proposal.metadata)) || existingNote(existing.body);
   return note ? `${proposal.body}\n\n${note}` : proposal.body;
 }
 
@@ -78,13 +81,13 @@ function sameSubjectOf(proposal: Proposal, meta: ProposalMetadata | null): meta 
 
 /** Pure decision: which open Courier PRs this proposal supersedes, and how. */
 export function decideSupersede(proposal: Proposal, open: CourierPullRequest[], strategy: SupersedeStrategy = 'update'): SupersedeDecision {
-  const mine = new Set((proposal.metadata.images ?? []).map((i) => i.repository));
+  const mine = new Set((imagesOf(proposal.metadata)).map((i) => i.repository));
   const decision: SupersedeDecision = { closeBefore: [], closeAfter: [] };
   for (const pr of open) {
     if (!sameSubjectOf(proposal, pr.metadata)) continue;
-    const theirs = pr.metadata.images ?? [];
+    const theirs = imagesOf(pr.metadata);
     if (pr.branch === proposal.branch) {
-      if (strategy === 'close' && supersedeNote(theirs, proposal.metadata.images ?? [])) decision.closeBefore.push(pr);
+      if (strategy === 'close' && supersedeNote(theirs, imagesOf(proposal.metadata))) decision.closeBefore.push(pr);
       continue;
     }
     if (theirs.length > 0 && theirs.every((i) => mine.has(i.repository))) decision.closeAfter.push(pr);
@@ -152,7 +155,7 @@ export async function closeSuperseded(
   by: { proposal: Proposal; url?: string; number?: number },
 ): Promise<number[]> {
   if (prs.length === 0) return [];
-  const images = (by.proposal.metadata.images ?? []).map((i) => `\`${i.repository}:${i.tag}\``).join(', ');
+  const images = (imagesOf(by.proposal.metadata)).map((i) => `\`${i.repository}:${i.tag}\``).join(', ');
   const link = by.url ? `#${by.number} (${by.url})` : `a new pull request from \`${by.proposal.branch}\``;
   const fields: MutationField[] = prs.flatMap((pr, i) => [
     {

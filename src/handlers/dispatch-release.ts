@@ -2,8 +2,8 @@
  * `repository_dispatch` with event type `courier-image` → one release. Sent by CI after a push:
  * `POST /repos/{owner}/{repo}/dispatches {"event_type":"courier-image","client_payload":{"image":"ghcr.io/acme/app","tag":"1.2.3","digest":"sha256:…"}}`.
  */
-import { InvalidImageRefError, parseImageRef } from '../core/image-ref.ts';
-import type { Release } from '../core/types.ts';
+import { InvalidImageRefError, parseImageRef } from '../core/image-update/image-ref.ts';
+import type { Release } from '../core/image-update/release.ts';
 import { ignored, type Normalised } from './normalised.ts';
 
 /** The dispatch event type Courier listens to. */

@@ -4,8 +4,8 @@
  * (their check run already says why).
  */
 import type { ProbotOctokit } from 'probot';
-import { sameRepository } from '../core/image-ref.ts';
-import type { Release } from '../core/types.ts';
+import { sameRepository } from '../core/image-update/image-ref.ts';
+import type { Release } from '../core/image-update/release.ts';
 import type { AppDeps, AppLog, CourierConfigLike, UpdateTarget } from '../app-deps.ts';
 import { loadConfig } from './config-loader.ts';
 import type { InstallationCache } from './installation-cache.ts';

@@ -4,7 +4,7 @@
  * repositories that use the image, and handed to the batcher.
  */
 import type { Context } from 'probot';
-import type { Release } from '../core/types.ts';
+import type { Release } from '../core/image-update/release.ts';
 import type { AppDeps, CourierConfigLike } from '../app-deps.ts';
 import type { Normalised } from './normalised.ts';
 import type { InstallationCache } from './installation-cache.ts';

@@ -1,5 +1,5 @@
 /** The common result of turning a trigger's payload into releases. */
-import type { Release } from '../core/types.ts';
+import type { Release } from '../core/image-update/release.ts';
 
 /** Releases found in a payload, or why it carries none (logged, never an error). */
 export interface Normalised {

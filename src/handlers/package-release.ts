@@ -3,8 +3,8 @@
  * object (under `registry_package` or `package`); only container images matter to Courier.
  * https://docs.github.com/en/webhooks/webhook-events-and-payloads#registry_package
  */
-import { tryParseImageRef } from '../core/image-ref.ts';
-import type { Release } from '../core/types.ts';
+import { tryParseImageRef } from '../core/image-update/image-ref.ts';
+import type { Release } from '../core/image-update/release.ts';
 import { ignored, type Normalised } from './normalised.ts';
 
 interface PackageVersionLike {

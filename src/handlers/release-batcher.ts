@@ -3,7 +3,7 @@
  * `updateImages` call (one PR per environment), and coalesces duplicate deliveries: the same webhook
  * delivered ten times results in one call. Work on one repository is serialised.
  */
-import type { Release } from '../core/types.ts';
+import type { Release } from '../core/image-update/release.ts';
 import type { UpdateOutcome, UpdateTarget } from '../app-deps.ts';
 
 /** The default grouping window when the config sets none. */

@@ -3,8 +3,8 @@
  * (`images[].source.repository`, written `owner/name` or as a URL). The image tag is the release's
  * tag name as published; the planner's tag policy decides whether it is taken.
  */
-import { tryParseImageRef } from '../core/image-ref.ts';
-import type { Release } from '../core/types.ts';
+import { tryParseImageRef } from '../core/image-update/image-ref.ts';
+import type { Release } from '../core/image-update/release.ts';
 import type { CourierConfigLike } from '../app-deps.ts';
 import { ignored, type Normalised } from './normalised.ts';
 

@@ -1,5 +1,5 @@
 /** Renders a local image-update result as the text the CLI prints. */
-import type { Warning } from '../core/types.ts';
+import type { Warning } from '../core/proposal/change.ts';
 import type { LocalImageUpdateResult } from './run-image-update.ts';
 
 /** `file:line: message`, without repeating a location the message already starts with. */

@@ -5,8 +5,9 @@
 import { statSync } from 'node:fs';
 import { imageTemplatesFor } from '../builtin-templates.ts';
 import { defaultConfig, parseCourierConfig, type CourierConfig } from '../core/config/index.ts';
-import type { ImageTemplates } from '../core/render.ts';
-import type { RepoFile, Warning } from '../core/types.ts';
+import type { ImageTemplates } from '../core/image-update/image-proposal-view.ts';
+import type { RepoFile } from '../core/repo-model/repo-file.ts';
+import type { Warning } from '../core/proposal/change.ts';
 import { isYamlish, readTree } from '../git/local-repo.ts';
 
 /** Where the config lives, as PRODUCT.md fixes it. */

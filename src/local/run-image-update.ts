@@ -3,10 +3,12 @@
  * `bump` write it as one commit on a `courier/…` branch without touching HEAD or the working tree.
  */
 import { createTwoFilesPatch } from 'diff';
-import { buildImageProposal } from '../core/image-proposal.ts';
-import { InvalidImageRefError, parseImageRef } from '../core/image-ref.ts';
-import { planImageUpdate, PlanError } from '../core/plan-image-update.ts';
-import type { Proposal, Release, Warning } from '../core/types.ts';
+import { buildImageProposal } from '../core/image-update/image-proposal.ts';
+import { InvalidImageRefError, parseImageRef } from '../core/image-update/image-ref.ts';
+import { planImageUpdate, PlanError } from '../core/image-update/plan-image-update.ts';
+import type { Proposal } from '../core/proposal/proposal.ts';
+import type { Release } from '../core/image-update/release.ts';
+import type { Warning } from '../core/proposal/change.ts';
 import { commitToBranch } from '../git/local-repo.ts';
 import { loadLocalRepo, LocalModeError } from './load-local-repo.ts';
 

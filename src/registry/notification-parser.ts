@@ -2,8 +2,8 @@
  * The contract of registry notification parsers (one file per provider in `notifications/`):
  * a provider's webhook body in, the tag pushes it announces out.
  */
-import { parseImageRef } from '../core/image-ref.ts';
-import type { Release } from '../core/types.ts';
+import { parseImageRef } from '../core/image-update/image-ref.ts';
+import type { Release } from '../core/image-update/release.ts';
 
 /** A release announced by a registry notification; the planner decides whether anything uses it. */
 export type ReleaseCandidate = Release;

@@ -2,7 +2,7 @@
  * Framework-free handler of `POST /api/courier/registry/<provider>`: authenticate, parse, hand the
  * releases on. The app mounts it with the raw body (signatures are over bytes, not re-serialised JSON).
  */
-import type { Release } from '../core/types.ts';
+import type { Release } from '../core/image-update/release.ts';
 import { type NotificationSecrets, verifyNotification } from './notification-auth.ts';
 import { type NotificationHeaders, NotificationShapeError } from './notification-parser.ts';
 import { type RegistryProvider, isRegistryProvider, parsers } from './notifications/index.ts';

@@ -4,7 +4,7 @@
  * stores the returned ones. Choosing among candidates is the policies' job, not this one.
  */
 import pLimit from 'p-limit';
-import type { Release } from '../core/types.ts';
+import type { Release } from '../core/image-update/release.ts';
 import { RegistryError, RegistryUnavailable } from './errors.ts';
 
 /** One image to poll and the tags seen last time (undefined: never polled). */

@@ -4,7 +4,7 @@
  * retries on transient failures, and the mapping of status codes to typed errors.
  */
 import pRetry from 'p-retry';
-import { parseImageRef } from '../core/image-ref.ts';
+import { parseImageRef } from '../core/image-update/image-ref.ts';
 import { RegistryAuthError, RegistryError, RegistryProtocolError, RegistryUnavailable, RepositoryNotFound } from './errors.ts';
 import { parseRetryAfter, parseWwwAuthenticate } from './http-headers.ts';
 

@@ -6,11 +6,12 @@
  */
 import type { UpdateOutcome, UpdateTarget } from '../app-deps.ts';
 import { validateCourierConfig, type ImageConfig } from '../core/config/index.ts';
-import { canonicalRepository } from '../core/image-ref.ts';
+import { canonicalRepository } from '../core/image-update/image-ref.ts';
 import { defaultReleasePolicy } from '../core/policies/default-release-policy.ts';
 import { filterExcluded, exclusionListFromSpec } from '../core/policies/exclusion.ts';
-import { compilePolicy, PolicyError, type TagPolicy } from '../core/tag-policy.ts';
-import type { Release } from '../core/types.ts';
+import { compilePolicy } from '../core/policies/compile-policy.ts';
+import { PolicyError, type TagPolicy } from '../core/policies/tag-policy.ts';
+import type { Release } from '../core/image-update/release.ts';
 import { pollImages } from '../registry/poller.ts';
 
 /** What createImageResync needs. */

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Probot, ProbotOctokit } from 'probot';
 import type { AppDeps, CourierConfigLike } from '../app-deps.ts';
-import type { Release } from '../core/types.ts';
+import type { Release } from '../core/image-update/release.ts';
 import { loadConfig } from '../handlers/config-loader.ts';
 import { configuredTargets, installationRepositories, releasesFor } from '../handlers/fan-out.ts';
 import type { InstallationCache } from '../handlers/installation-cache.ts';

@@ -3,7 +3,7 @@
  * image's OCI labels (`org.opencontainers.image.source`, `.revision`) — so PR bodies can link the
  * release's changes. Best effort: a registry that cannot be reached leaves the release as it was.
  */
-import type { Release } from '../core/types.ts';
+import type { Release } from '../core/image-update/release.ts';
 import type { RegistryClient } from '../registry/oci-client.ts';
 
 /** Returns a function that completes a release from its registry, never failing. */

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { Probot } from 'probot';
 import type { AppDeps, CourierConfigLike, UpdateOutcome, UpdateTarget } from '../../src/app-deps.ts';
-import type { Release } from '../../src/core/types.ts';
+import type { Release } from '../../src/core/image-update/release.ts';
 import { createCourierOctokit } from '../../src/handlers/octokit.ts';
 import type { Scheduler } from '../../src/handlers/release-batcher.ts';
 import { createMetrics, type CourierMetrics } from '../../src/metrics.ts';

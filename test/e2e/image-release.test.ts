@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { AppDeps } from '../../src/app-deps.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { signatureHeaders } from '../../src/core/reconcile/signature.ts';
-import { parseMetadata } from '../../src/core/names.ts';
+import { parseMetadata } from '../../src/core/proposal/names.ts';
 import { createImageResync } from '../../src/wiring/image-resync.ts';
 import { DISTRIBUTION_TOKEN, startCourierStack, type CourierStack } from '../support/courier-stack.ts';
 import { seedBareRepo, type SeededRepo } from '../support/bare-repo.ts';

@@ -22,7 +22,7 @@ function proposalFor(image: string, tag: string) {
     subject: `ghcr.io-acme-${image}`,
     branch: `courier/image/dev/ghcr.io-acme-${image}`,
     title: `chore(dev): update ghcr.io/acme/${image} to ${tag}`,
-    commits: [{ message: `chore(dev): update ghcr.io/acme/${image} to ${tag}`, edits: [{ path, after }] }],
+    commits: [{ message: `chore(dev): update ghcr.io/acme/${image} to ${tag}`, edits: [{ path, before, after }] }],
     changeSet: { edits: [{ path, before, after }], changes: [], warnings: [] },
     metadata: { ...base.metadata, subject: `ghcr.io-acme-${image}`, images: [{ repository: `ghcr.io/acme/${image}`, tag }] },
   });
@@ -71,8 +71,8 @@ describe('multi-commit proposals', () => {
     const client = makeClient();
     const proposal = makeProposal('1.2.4', {
       commits: [
-        { message: 'step 1: add recipient', edits: [{ path: 'a.yaml', after: 'a: 2\n' }, { path: 'b.yaml', after: 'b: 2\n' }] },
-        { message: 'step 2: drop old key', edits: [{ path: 'a.yaml', after: 'a: 3\n' }, { path: 'old.yaml', after: null }, { path: 'b.yaml', after: 'b: 2\n' }] },
+        { message: 'step 1: add recipient', edits: [{ path: 'a.yaml', before: 'a: 1\n', after: 'a: 2\n' }, { path: 'b.yaml', before: 'b: 1\n', after: 'b: 2\n' }] },
+        { message: 'step 2: drop old key', edits: [{ path: 'a.yaml', before: 'a: 2\n', after: 'a: 3\n' }, { path: 'old.yaml', before: null, after: null }, { path: 'b.yaml', before: 'b: 2\n', after: 'b: 2\n' }] },
       ],
       changeSet: { edits: [{ path: 'a.yaml', before: 'a: 1\n', after: 'a: 3\n' }, { path: 'b.yaml', before: 'b: 1\n', after: 'b: 2\n' }], changes: [], warnings: [] },
     });

@@ -33,7 +33,9 @@ describe('a state read made while planning', () => {
     gh.serve();
     const early = readEarlyState(makeClient(), REPO, skeleton());
     early.baseSha = 'f'.repeat(40);
-    await expect(publishProposal(makeClient(), REPO, { ...proposal(), changeSet: { ...proposal().changeSet, edits: [{ path: FILE, before: 'other: text\n', after: AFTER }] } }, { ...fast, early })).rejects.toThrow(/re-plan/);
+    // The plan read other text than base now holds: its commit's `before` says so.
+    const stale = { ...proposal(), commits: proposal().commits.map((c) => ({ ...c, edits: c.edits.map((e) => ({ ...e, before: 'other: text\n' })) })) };
+    await expect(publishProposal(makeClient(), REPO, stale, { ...fast, early })).rejects.toThrow(/re-plan/);
     expect(gh.prs).toEqual([]);
   });
 

@@ -5,7 +5,7 @@
 import { Octokit } from '@octokit/core';
 import nock from 'nock';
 import type { components } from '@octokit/openapi-types';
-import type { Proposal, ProposalMetadata } from '../../src/core/types.ts';
+import type { Proposal, ProposalMetadata } from '../../src/core/proposal/proposal.ts';
 import { fromOctokit, type GitHubClient } from '../../src/github/github-client.ts';
 import { gitBlobOid } from '../../src/github/git-blob.ts';
 
@@ -60,7 +60,7 @@ export function makeProposal(tag = '1.2.4', over: Partial<Proposal> = {}): Propo
     reviewers: [],
     teamReviewers: [],
     autoMerge: false,
-    commits: [{ message: `chore(dev): update ghcr.io/acme/app to ${tag}\n\nclusters/dev/app.yaml: 1.2.3 → ${tag}`, edits: [{ path: FILE, after }] }],
+    commits: [{ message: `chore(dev): update ghcr.io/acme/app to ${tag}\n\nclusters/dev/app.yaml: 1.2.3 → ${tag}`, edits: [{ path: FILE, before: BEFORE, after }] }],
     changeSet: { edits: [{ path: FILE, before: BEFORE, after }], changes: [], warnings: [] },
     metadata,
     ...over,

@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { formatMetadata, parseMetadata } from '../../src/core/names.ts';
+import { formatMetadata, parseMetadata } from '../../src/core/proposal/names.ts';
 import { fitPullRequestBody, MAX_PR_BODY_CHARS } from '../../src/github/pr-body-limit.ts';
 import { publishProposal } from '../../src/github/publish-proposal.ts';
 import { FakeGitHub } from './fake-github.ts';

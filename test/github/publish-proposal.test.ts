@@ -319,8 +319,8 @@ describe('publishProposal', () => {
   it('deletions go through fileChanges.deletions', async () => {
     const seen: GraphQLBody[] = [];
     const proposal = makeProposal('1.2.4', {
-      commits: [{ message: 'chore: remove app', edits: [{ path: FILE, after: null }] }],
-      changeSet: { edits: [{ path: FILE, before: BEFORE, after: '' }], changes: [], warnings: [] },
+      commits: [{ message: 'chore: remove app', edits: [{ path: FILE, before: BEFORE, after: null }] }],
+      changeSet: { edits: [{ path: FILE, before: BEFORE, after: null }], changes: [], warnings: [] },
     });
     mockGraphQL('CourierPublishState', seen, () => stateData({}));
     mockGraphQL('CourierPublish', seen, () => ({

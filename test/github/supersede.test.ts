@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { useStrictNock } from '../support/strict-nock.ts';
 import { describe, expect, it } from 'vitest';
-import type { ProposalMetadata } from '../../src/core/types.ts';
+import type { ProposalMetadata } from '../../src/core/proposal/proposal.ts';
 import { gitBlobOid } from '../../src/github/git-blob.ts';
 import { publishWithSupersede } from '../../src/github/publish-with-supersede.ts';
 import { bodyWithSupersedeNote, decideSupersede, type CourierPullRequest } from '../../src/github/supersede.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { UpdateTarget } from '../../src/app-deps.ts';
-import type { Release } from '../../src/core/types.ts';
+import type { Release } from '../../src/core/image-update/release.ts';
 import { DEFAULT_GROUP_WINDOW_MS, groupWindowMs, ReleaseBatcher } from '../../src/handlers/release-batcher.ts';
 import { ManualScheduler } from '../app/helpers.ts';
 

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import type { Release } from '../../src/core/types.ts';
+import type { Release } from '../../src/core/image-update/release.ts';
 import { getManifestInfo, listTags } from '../../src/registry/oci-client.ts';
 import { handleRegistryNotification } from '../../src/registry/notification-route.ts';
 import { type PushedImage, pushImage } from './oci-push.ts';

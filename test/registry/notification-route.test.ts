@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Release } from '../../src/core/types.ts';
+import type { Release } from '../../src/core/image-update/release.ts';
 import { handleRegistryNotification, type RegistryRouteDeps } from '../../src/registry/notification-route.ts';
 import { fixture } from './fixtures.ts';
 

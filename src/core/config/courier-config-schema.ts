@@ -4,7 +4,7 @@
  */
 import picomatch from 'picomatch';
 import { z } from 'zod';
-import { tryParseImageRef } from '../image-ref.ts';
+import { tryParseImageRef } from '../image-update/image-ref.ts';
 import { DURATION_PATTERN } from './parse-duration.ts';
 
 const duration = (what: string) =>

@@ -3,7 +3,8 @@
  * Used as-is by the Flux conformance suite and, with values decided by policy, by the release path.
  */
 import type { Document } from 'yaml';
-import type { Change, RepoFile, Warning } from '../types.ts';
+import type { Warning } from '../proposal/change.ts';
+import type { RepoFile } from '../repo-model/repo-file.ts';
 import { applyScalarEdits, renderScalar, ScalarEditError } from '../yaml/scalar-edit.ts';
 import type { ScalarEdit } from '../yaml/scalar-edit.ts';
 import { isParseFailure, isTopLevelSequence, objectRefOf, parseYamlFile, scalarText } from '../yaml/yaml-file.ts';
@@ -12,10 +13,11 @@ import { findMarkers } from './markers.ts';
 import type { MarkedScalar } from './markers.ts';
 import type { FileUpdate } from './model.ts';
 import { offsetOf } from './site.ts';
+import type { ImageChange } from './image-change.ts';
 
 /** Extra facts for the change records of setter edits. */
 export interface SetterOptions {
-  /** Canonical repository per policy `ns:name`, for `Change.image`. */
+  /** Canonical repository per policy `ns:name`, for `ImageChange.image`. */
   images?: ReadonlyMap<string, string>;
   /** Why each setter value was chosen, per full setter string. */
   why?: ReadonlyMap<string, string>;
@@ -59,7 +61,7 @@ export function applySetters(
   const parsed = parseYamlFile(file.text);
   if (isParseFailure(parsed)) return untouched(file, parsed);
   const edits: ScalarEdit[] = [];
-  const changes: Change[] = [];
+  const changes: ImageChange[] = [];
   const warnings: Warning[] = [];
   collectSetterEdits(file.path, parsed, setters, options, edits, changes, warnings);
   return finishEdits(file, edits, changes, warnings, []);
@@ -72,7 +74,7 @@ function collectSetterEdits(
   setters: ReadonlyMap<string, string>,
   options: SetterOptions,
   edits: ScalarEdit[],
-  changes: Change[],
+  changes: ImageChange[],
   warnings: Warning[],
 ): void {
   for (const doc of parsed.documents) {
@@ -84,7 +86,7 @@ function collectSetterEdits(
       if (value === undefined) continue;
       const old = scalarText(at.node) ?? '';
       if (old === value && at.node.value !== null) continue;
-      const change: Change = {
+      const change: ImageChange = {
         file: path,
         line: parsed.lineOf(offsetOf(at)),
         object,
@@ -111,12 +113,12 @@ function collectSetterEdits(
 export function finishEdits(
   file: RepoFile,
   plannedEdits: ScalarEdit[],
-  plannedChanges: Change[],
+  plannedChanges: ImageChange[],
   warnings: Warning[],
   variables: FileUpdate['variables'],
 ): FileUpdate {
   const edits: ScalarEdit[] = [];
-  const changes: Change[] = [];
+  const changes: ImageChange[] = [];
   plannedEdits.forEach((edit, index) => {
     const change = plannedChanges[index]!;
     try {

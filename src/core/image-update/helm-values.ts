@@ -6,7 +6,7 @@
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { Document, Node, YAMLMap } from 'yaml';
 import { isKindOf, joinField, mapAt, scalarAt, stringAt } from '../yaml/yaml-file.ts';
-import { tryParseImageRef } from '../image-ref.ts';
+import { tryParseImageRef } from './image-ref.ts';
 import { hasVariables } from './image-template.ts';
 import type { ImageSite } from './site.ts';
 

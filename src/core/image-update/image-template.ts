@@ -2,7 +2,7 @@
  * Image values that may carry Flux postBuild variables (`${VAR}`, `${VAR:=default}`): where each
  * part (name, tag, digest) sits, which variables fill which part, and whether the name denotes a repository.
  */
-import { tryParseImageRef } from '../image-ref.ts';
+import { tryParseImageRef } from './image-ref.ts';
 
 /** One `${…}` occurrence. */
 export interface TemplateVariable {

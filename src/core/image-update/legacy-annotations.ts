@@ -4,7 +4,7 @@
  */
 import { isMap, isScalar } from 'yaml';
 import type { YAMLMap } from 'yaml';
-import type { TagPolicy } from '../tag-policy.ts';
+import type { TagPolicy } from '../policies/tag-policy.ts';
 import { mapAtPath } from '../yaml/yaml-file.ts';
 import type { FinderContext } from './site.ts';
 

@@ -1,6 +1,8 @@
 /** Shapes shared by the image-reference rewriters. */
-import type { Change, ObjectRef, Release, Warning } from '../types.ts';
-import type { TagPolicy } from '../tag-policy.ts';
+import type { ObjectRef, Warning } from '../proposal/change.ts';
+import type { Release } from './release.ts';
+import type { TagPolicy } from '../policies/tag-policy.ts';
+import type { ImageChange } from './image-change.ts';
 
 /** What a marker's policy resolves to: the ImageRepository image as written, and the compiled policy. */
 export interface MarkerPolicy {
@@ -45,7 +47,7 @@ export interface VariableUse {
 /** The result of updating one file: its new text (identical when nothing changed) and the records of why. */
 export interface FileUpdate {
   text: string;
-  changes: Change[];
+  changes: ImageChange[];
   warnings: Warning[];
   variables: VariableUse[];
 }

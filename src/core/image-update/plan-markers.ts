@@ -3,7 +3,7 @@
  * value Flux would write (NOTES §1.2) when the policy accepts the release tag and does not rank it
  * below the current one. Unknown policies are reported (Flux ignores them silently).
  */
-import { sameRepository, tryParseImageRef } from '../image-ref.ts';
+import { sameRepository, tryParseImageRef } from './image-ref.ts';
 import { scalarText } from '../yaml/yaml-file.ts';
 import type { MarkedScalar } from './markers.ts';
 import type { FileUpdateContext, MarkerPolicy } from './model.ts';

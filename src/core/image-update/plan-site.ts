@@ -2,8 +2,10 @@
  * Decides what a release does to one unmarked image site: bump only when the policy accepts the
  * release tag and ranks it above the current tag (never downgrade); otherwise say why not.
  */
-import type { Change, ChangeReason, ObjectRef, Release, Warning } from '../types.ts';
-import type { TagPolicy } from '../tag-policy.ts';
+import type { ObjectRef, Warning } from '../proposal/change.ts';
+import type { ImageChange, ImageChangeReason } from './image-change.ts';
+import type { Release } from './release.ts';
+import type { TagPolicy } from '../policies/tag-policy.ts';
 import type { ScalarEdit } from '../yaml/scalar-edit.ts';
 import { scalarText } from '../yaml/yaml-file.ts';
 import type { ScalarAt } from '../yaml/yaml-file.ts';
@@ -21,7 +23,7 @@ export interface PlanState {
   /** The repository's policy (or the default) for sites without their own. */
   policy: TagPolicy;
   edits: ScalarEdit[];
-  changes: Change[];
+  changes: ImageChange[];
   warnings: Warning[];
   variables: VariableUse[];
 }
@@ -148,7 +150,7 @@ function addEdit(state: PlanState, site: ImageSite, at: ScalarAt, old: string, n
 }
 
 /** Plans one scalar edit and its change record (about the release's repository). */
-export function recordEdit(state: PlanState, at: ScalarAt, edit: { old: string; new: string; reason: ChangeReason; why: string; setter?: string }): void {
+export function recordEdit(state: PlanState, at: ScalarAt, edit: { old: string; new: string; reason: ImageChangeReason; why: string; setter?: string }): void {
   state.edits.push({ node: at.node, value: edit.new, inFlow: at.inFlow });
   state.changes.push({
     file: state.file,

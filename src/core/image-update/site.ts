@@ -1,11 +1,12 @@
 /** An image reference found in a document, in one of the shapes the rewriters understand. */
-import type { ChangeReason, Warning } from '../types.ts';
-import type { TagPolicy } from '../tag-policy.ts';
+import type { ImageChangeReason } from './image-change.ts';
+import type { Warning } from '../proposal/change.ts';
+import type { TagPolicy } from '../policies/tag-policy.ts';
 import type { ScalarAt } from '../yaml/yaml-file.ts';
 
 /** Either a full reference in one scalar (`ref`) or split fields (`name` + `tag` and/or `digest`). */
 export interface ImageSite {
-  reason: ChangeReason;
+  reason: ImageChangeReason;
   /** `repo:tag[@digest]` in one scalar. */
   ref?: ScalarAt;
   /** Split form: the image name as written (registry and repository joined). */

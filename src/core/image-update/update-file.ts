@@ -3,7 +3,9 @@
  * images, HelmRelease values, workload containers, postBuild variables, Flux v1 annotations) and
  * bumps it byte-minimally.
  */
-import type { Change, Release, RepoFile, Warning } from '../types.ts';
+import type { Warning } from '../proposal/change.ts';
+import type { Release } from './release.ts';
+import type { RepoFile } from '../repo-model/repo-file.ts';
 import type { ScalarEdit } from '../yaml/scalar-edit.ts';
 import { isParseFailure, objectRefOf, parseYamlFile } from '../yaml/yaml-file.ts';
 import { documentMarkers, finishEdits, untouched } from './apply-setters.ts';
@@ -17,6 +19,7 @@ import { planSite } from './plan-site.ts';
 import type { PlanState } from './plan-site.ts';
 import { offsetOf } from './site.ts';
 import type { FinderContext, ImageSite } from './site.ts';
+import type { ImageChange } from './image-change.ts';
 
 export type { FileUpdate, FileUpdateContext, MarkerPolicy, PolicyResolver, VariableUse } from './model.ts';
 
@@ -74,7 +77,7 @@ export function updateImageReferences(file: RepoFile, ctx: FileUpdateContext): F
   const parsed = parseYamlFile(file.text);
   if (isParseFailure(parsed)) return untouched(file, parsed);
   const edits: ScalarEdit[] = [];
-  const changes: Change[] = [];
+  const changes: ImageChange[] = [];
   const warnings: Warning[] = [];
   const variables: VariableUse[] = [];
   const policy = ctx.policies.forRepository(ctx.release.repository) ?? ctx.defaultPolicy;

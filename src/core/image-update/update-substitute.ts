@@ -2,9 +2,10 @@
  * Edits one Flux postBuild variable: `spec.postBuild.substitute.<variable>` of a
  * kustomize.toolkit.fluxcd.io Kustomization, byte-minimally (the value stays a string, as Flux requires).
  */
-import type { Change, RepoFile } from '../types.ts';
+import type { RepoFile } from '../repo-model/repo-file.ts';
 import { applyScalarEdits, ScalarEditError } from '../yaml/scalar-edit.ts';
 import { isKindOf, isParseFailure, mapAtPath, objectRefOf, parseYamlFile, scalarAt, scalarText } from '../yaml/yaml-file.ts';
+import type { ImageChange } from './image-change.ts';
 
 /** Thrown when the variable cannot be found or written; the message says where and what to do. */
 export class SubstituteError extends Error {
@@ -17,7 +18,7 @@ export class SubstituteError extends Error {
 /**
  * Sets `spec.postBuild.substitute.<variable>` in the Flux Kustomization named `target` (a name, or a
  * name and the namespace as written, undefined when none is; the first one setting that variable when
- * `target` is undefined). `image` fills Change.image. Throws SubstituteError when the file does not
+ * `target` is undefined). `image` fills ImageChange.image. Throws SubstituteError when the file does not
  * parse, the variable is absent, or the value cannot be written.
  */
 export function updateSubstitute(
@@ -26,7 +27,7 @@ export function updateSubstitute(
   variable: string,
   newValue: string,
   image = '',
-): { text: string; change?: Change } {
+): { text: string; change?: ImageChange } {
   const objectName = typeof target === 'object' ? target.name : target;
   const parsed = parseYamlFile(file.text);
   if (isParseFailure(parsed)) throw new SubstituteError(`${file.path}:${parsed.line}: not valid YAML (${parsed.message}); fix the file first`);
@@ -45,7 +46,7 @@ export function updateSubstitute(
     const line = parsed.lineOf(node.range?.[0] ?? 0);
     try {
       const text = applyScalarEdits(file.text, [{ node, value: newValue, inFlow: substitute?.flow === true }]);
-      const change: Change = { file: file.path, line, object, field, old, new: newValue, reason: 'postbuild-substitute', image };
+      const change: ImageChange = { file: file.path, line, object, field, old, new: newValue, reason: 'postbuild-substitute', image };
       return { text, change };
     } catch (err) {
       if (err instanceof ScalarEditError) throw new SubstituteError(`${file.path}:${line} ${field}: ${err.message}`);

@@ -4,7 +4,7 @@
  * newer. Deliberately more lenient in parsing than Flux (which needs exactly `x.y.z`), and
  * deliberately more conservative in ordering, because nobody chose this policy.
  */
-import { PolicyError, type TagPolicy } from '../tag-policy.ts';
+import { PolicyError, type TagPolicy } from './tag-policy.ts';
 
 /** A tag read leniently as a version: `v`?, 1–4 numeric parts, optional `-suffix` and `+build`. */
 export interface LenientVersion {

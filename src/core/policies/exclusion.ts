@@ -3,8 +3,8 @@
  * `internal/controller/imagerepository_controller.go`): the exclusion list applied to a scan, the
  * stored (descending) tag order policies read, and `status.lastScanResult.latestTags`.
  */
-import { compileGoRegexp, GoRegexpError } from '../go-regexp.ts';
-import { PolicyError } from '../tag-policy.ts';
+import { compileGoRegexp, GoRegexpError } from './go-regexp.ts';
+import { PolicyError } from './tag-policy.ts';
 import { compareBytes } from './value-policy.ts';
 
 /** Flux's default `spec.exclusionList`: cosign signature tags. */

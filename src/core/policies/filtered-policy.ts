@@ -1,5 +1,5 @@
 /** A ValuePolicy behind an optional filterTags block: the TagPolicy callers use. */
-import { PolicyError, type TagPolicy } from '../tag-policy.ts';
+import { PolicyError, type TagPolicy } from './tag-policy.ts';
 import { compileTagFilter } from './tag-filter.ts';
 import type { ValuePolicy } from './value-policy.ts';
 

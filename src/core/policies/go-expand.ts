@@ -1,5 +1,5 @@
 /** Go's `Regexp.Expand` template rules (https://pkg.go.dev/regexp#Regexp.Expand) over a translated Go regexp. */
-import type { GoRegexp } from '../go-regexp.ts';
+import type { GoRegexp } from './go-regexp.ts';
 
 /** Parses the name after `$` like Go's regexp `extract`: `name`/`{name}`, number when all digits without a leading zero. */
 function extractName(template: string): { name: string; num: number; rest: string } | undefined {

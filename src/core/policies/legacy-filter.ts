@@ -12,8 +12,9 @@
  *   are candidates. For tags like `main-<sha>` migrate to an ImagePolicy with `filterTags` and an
  *   alphabetical or numerical policy.
  */
-import { compileGoRegexp, GoRegexpError } from '../go-regexp.ts';
-import { compilePolicy, PolicyError, type TagPolicy } from '../tag-policy.ts';
+import { compileGoRegexp, GoRegexpError } from './go-regexp.ts';
+import { compilePolicy } from './compile-policy.ts';
+import { PolicyError, type TagPolicy } from './tag-policy.ts';
 import { compareReleaseTags, parseLenientVersion } from './default-release-policy.ts';
 
 /** Flux v1 glob (github.com/ryanuber/go-glob): only `*` is special, and it matches any run of characters. */

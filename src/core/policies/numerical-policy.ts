@@ -1,5 +1,5 @@
 /** Flux's `numerical` policy (image-reflector-controller `internal/policy/numerical.go`). */
-import { PolicyError } from '../tag-policy.ts';
+import { PolicyError } from './tag-policy.ts';
 import { parseGoFloat } from './go-parse-float.ts';
 import { emptyListError, parseOrder, type ValuePolicy } from './value-policy.ts';
 

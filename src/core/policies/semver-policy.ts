@@ -1,5 +1,5 @@
 /** Flux's `semver` policy (image-reflector-controller `internal/policy/semver.go`). */
-import { PolicyError } from '../tag-policy.ts';
+import { PolicyError } from './tag-policy.ts';
 import { compareSemVersions, parseFluxVersion, type SemVersion } from './flux-version.ts';
 import { parseSemverRange, SemverRangeError } from './semver-range.ts';
 import { emptyListError, type ValuePolicy } from './value-policy.ts';

@@ -3,9 +3,9 @@
  * searched unanchored, and an optional Go `Regexp.Expand` template `extract` whose result is what the
  * policy compares. The original tag is kept so the winner can be reported as written.
  */
-import { compileGoRegexp, GoRegexpError, type GoRegexp } from '../go-regexp.ts';
+import { compileGoRegexp, GoRegexpError, type GoRegexp } from './go-regexp.ts';
 import { expandGoTemplate } from './go-expand.ts';
-import { PolicyError } from '../tag-policy.ts';
+import { PolicyError } from './tag-policy.ts';
 
 /** A compiled filterTags block. */
 export interface TagFilter {

@@ -1,5 +1,5 @@
 /** The policy half of an ImagePolicy, working on (possibly extracted) values rather than tags. */
-import { PolicyError } from '../tag-policy.ts';
+import { PolicyError } from './tag-policy.ts';
 
 /** One ordering rule (semver, alphabetical, numerical) over values produced by filterTags. */
 export interface ValuePolicy {

@@ -4,8 +4,8 @@
  * automation keep working). Returns plain specs; the engine compiles them with `compilePolicy`.
  */
 import type { CourierConfig, ImageConfig } from '../config/index.ts';
-import { tryParseImageRef } from '../image-ref.ts';
-import type { ImagePolicySpec } from '../tag-policy.ts';
+import { tryParseImageRef } from '../image-update/image-ref.ts';
+import type { ImagePolicySpec } from '../policies/tag-policy.ts';
 import { DEFAULT_NAMESPACE, type FluxImagePolicy, type FluxImageRepository, type RepoModel } from './flux-objects.ts';
 
 /** A resolved policy: its spec, tags never to select, and where it was declared (for messages). */

@@ -5,8 +5,9 @@
  */
 import { posix } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type YAMLMap } from 'yaml';
-import type { ImagePolicySpec } from '../tag-policy.ts';
-import type { RepoFile, Warning } from '../types.ts';
+import type { ImagePolicySpec } from '../policies/tag-policy.ts';
+import type { RepoFile } from './repo-file.ts';
+import type { Warning } from '../proposal/change.ts';
 import {
   DEFAULT_NAMESPACE,
   type FluxHelmRelease,

@@ -2,8 +2,8 @@
  * The Flux objects Courier reads from a GitOps repository, reduced to the fields its features use.
  * Every object records its file and the 1-based line of its document so messages can point at it.
  */
-import type { ImagePolicySpec } from '../tag-policy.ts';
-import type { Warning } from '../types.ts';
+import type { ImagePolicySpec } from '../policies/tag-policy.ts';
+import type { Warning } from '../proposal/change.ts';
 
 /** Where an object was found. */
 export interface Located {

@@ -4,7 +4,8 @@
  */
 import { posix } from 'node:path';
 import { parse } from 'yaml';
-import type { RepoFile, Warning } from '../types.ts';
+import type { RepoFile } from './repo-file.ts';
+import type { Warning } from '../proposal/change.ts';
 import type { KustomizeFile } from './flux-objects.ts';
 
 const KUSTOMIZE_FILE = /(?:^|\/)(?:kustomization\.ya?ml|Kustomization)$/;

@@ -4,7 +4,7 @@
  */
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
 import type { Document, Node, Scalar, YAMLMap } from 'yaml';
-import type { ObjectRef } from '../types.ts';
+import type { ObjectRef } from '../proposal/change.ts';
 
 /** A parsed file: its documents, and a line lookup for offsets. */
 export interface YamlFile {

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { applySetters, updateImageReferences } from '../../../src/core/image-update/index.ts';
 import { semverPolicy } from './test-policies.ts';
-import type { Change } from '../../../src/core/types.ts';
+import type { ImageChange as Change } from '../../../src/core/image-update/image-change.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const shared = process.env.COURIER_SHARED ?? path.resolve(repoRoot, '../shared');

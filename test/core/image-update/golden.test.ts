@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { mightReference, updateImageReferences } from '../../../src/core/image-update/index.ts';
 import type { FileUpdateContext, MarkerPolicy } from '../../../src/core/image-update/index.ts';
-import type { Change, Release, Warning } from '../../../src/core/types.ts';
+import type { Warning } from '../../../src/core/proposal/change.ts';
+import type { ImageChange as Change } from '../../../src/core/image-update/image-change.ts';
+import type { Release } from '../../../src/core/image-update/release.ts';
 import { legacyPolicy, semverPolicy } from './test-policies.ts';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/gitops');

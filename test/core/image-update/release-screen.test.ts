@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mightReference, releaseScreen } from '../../../src/core/image-update/index.ts';
-import type { Release } from '../../../src/core/types.ts';
+import type { Release } from '../../../src/core/image-update/release.ts';
 
 const release = (repository: string): Release => ({ repository, tag: '1.0.0' });
 const releases = [release('ghcr.io/acme/svc-1'), release('ghcr.io/acme/svc-10'), release('docker.io/library/nginx'), release('ghcr.io/acme/app')];

@@ -1,5 +1,5 @@
 /** Small TagPolicy objects for tests (the real policies are injected by the engine). */
-import type { TagPolicy } from '../../../src/core/tag-policy.ts';
+import type { TagPolicy } from '../../../src/core/policies/tag-policy.ts';
 
 function parts(tag: string): [number, number, number] | undefined {
   const m = /^v?(\d+)\.(\d+)\.(\d+)$/.exec(tag);

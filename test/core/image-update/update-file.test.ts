@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applySetters, fillVariables, mightReference, parseImageTemplate, updateImageReferences } from '../../../src/core/image-update/index.ts';
 import type { FileUpdateContext } from '../../../src/core/image-update/index.ts';
-import type { Release } from '../../../src/core/types.ts';
+import type { Release } from '../../../src/core/image-update/release.ts';
 import { semverPolicy } from './test-policies.ts';
 
 const DIGEST = `sha256:${'c'.repeat(64)}`;

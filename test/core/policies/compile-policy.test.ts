@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compilePolicy, PolicyError } from '../../../src/core/tag-policy.ts';
+import { compilePolicy } from '../../../src/core/policies/compile-policy.ts';
+import { PolicyError } from '../../../src/core/policies/tag-policy.ts';
 import { parseGoFloat } from '../../../src/core/policies/go-parse-float.ts';
 import { exclusionListFromSpec, filterExcluded, storedTags } from '../../../src/core/policies/exclusion.ts';
 

@@ -4,7 +4,7 @@ import {
   defaultReleasePolicy,
   parseLenientVersion,
 } from '../../../src/core/policies/default-release-policy.ts';
-import { PolicyError } from '../../../src/core/tag-policy.ts';
+import { PolicyError } from '../../../src/core/policies/tag-policy.ts';
 
 const policy = defaultReleasePolicy();
 /** The engine's question: is `released` acceptable and newer than `current`? */

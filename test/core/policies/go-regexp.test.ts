@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileGoRegexp, GoRegexpError } from '../../../src/core/go-regexp.ts';
+import { compileGoRegexp, GoRegexpError } from '../../../src/core/policies/go-regexp.ts';
 import { expandGoTemplate } from '../../../src/core/policies/go-expand.ts';
 
 const matches = (pattern: string, text: string): boolean => compileGoRegexp(pattern).regex.test(text);

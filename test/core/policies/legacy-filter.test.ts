@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { policyFromLegacyFilter } from '../../../src/core/policies/legacy-filter.ts';
-import { PolicyError } from '../../../src/core/tag-policy.ts';
+import { PolicyError } from '../../../src/core/policies/tag-policy.ts';
 
 describe('policyFromLegacyFilter (Flux v1 filter annotations)', () => {
   it('semver: uses the Flux v2 semver policy', () => {

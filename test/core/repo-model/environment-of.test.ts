@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCourierConfig, type CourierConfig } from '../../../src/core/config/index.ts';
 import { buildRepoModel, environmentOf, membership, substitutionsFor } from '../../../src/core/repo-model/index.ts';
-import type { RepoFile } from '../../../src/core/types.ts';
+import type { RepoFile } from '../../../src/core/repo-model/repo-file.ts';
 import { CONFIG_YAML, FLEET } from './fleet.ts';
 
 function config(text: string): CourierConfig {

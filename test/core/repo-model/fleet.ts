@@ -1,5 +1,5 @@
 /** A small multi-cluster Flux fleet, as files, shared by the repository-model tests. */
-import type { RepoFile } from '../../../src/core/types.ts';
+import type { RepoFile } from '../../../src/core/repo-model/repo-file.ts';
 
 const clusterApps = (cluster: string, version: string) => `---
 apiVersion: kustomize.toolkit.fluxcd.io/v1

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidImageRefError, parseImageRef, sameRepository } from '../../src/core/image-ref.ts';
+import { InvalidImageRefError, parseImageRef, sameRepository } from '../../../src/core/image-update/image-ref.ts';
 
 describe('parseImageRef', () => {
   it.each([

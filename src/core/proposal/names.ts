@@ -3,7 +3,7 @@
  * `format` and `parse` side by side, because GitHub is Courier's database.
  */
 import { createHash } from 'node:crypto';
-import type { ProposalKind, ProposalMetadata } from './types.ts';
+import type { ProposalKind, ProposalMetadata } from './proposal.ts';
 
 const KINDS: readonly ProposalKind[] = ['image', 'promotion', 'rollout', 'rotation'];
 const PREFIX = 'courier';

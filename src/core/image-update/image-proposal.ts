@@ -2,14 +2,13 @@
  * Dresses an image-update plan as a Proposal: branch, texts rendered from the change records,
  * labels, reviewers and auto-merge from the config. Shared by the App and the local CLI mode.
  */
-import type { CourierConfig } from './config/index.ts';
-import { formatBranch } from './names.ts';
+import type { CourierConfig } from '../config/index.ts';
+import { formatBranch } from '../proposal/names.ts';
 import type { ImageUpdatePlan } from './plan-image-update.ts';
-import { buildImageProposalView, renderImageProposal, type ImageTemplates } from './render.ts';
-import type { Proposal, Release } from './types.ts';
+import { buildImageProposalView, renderImageProposal, type ImageTemplates } from './image-proposal-view.ts';
+import { COURIER_LABEL, type Proposal } from '../proposal/proposal.ts';
+import type { Release } from './release.ts';
 
-/** The label every Courier pull request carries, so Courier can list its own PRs cheaply. */
-export const COURIER_LABEL = 'courier';
 
 /** Input of buildImageProposal. */
 export interface ImageProposalRequest {
@@ -40,7 +39,7 @@ export function buildImageProposal(req: ImageProposalRequest): Proposal {
     clusterOf,
   });
   const text = renderImageProposal(view, req.templates);
-  const edits = plan.changeSet.edits.map((e) => ({ path: e.path, after: e.after }));
+  const edits = plan.changeSet.edits.map((e) => ({ path: e.path, before: e.before, after: e.after }));
   return {
     kind: 'image',
     environment: plan.environment,

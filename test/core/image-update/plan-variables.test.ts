@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/core/config/index.ts';
-import { planImageUpdate } from '../../src/core/plan-image-update.ts';
-import type { RepoFile } from '../../src/core/types.ts';
+import { defaultConfig } from '../../../src/core/config/index.ts';
+import { planImageUpdate } from '../../../src/core/image-update/plan-image-update.ts';
+import type { RepoFile } from '../../../src/core/repo-model/repo-file.ts';
 
 const app = (image: string): RepoFile => ({
   path: 'apps/a/deploy.yaml',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { environmentApplied, type GateCheckRun } from '../../src/core/gates.ts';
+import { environmentApplied, type GateCheckRun } from '../../../src/core/reconcile/gates.ts';
 
 const C = 'c'.repeat(40);
 const D = 'd'.repeat(40); // descendant of C

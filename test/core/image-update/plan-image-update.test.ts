@@ -2,16 +2,18 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readBuiltinTemplate } from '../../src/builtin-templates.ts';
-import { defaultConfig, parseCourierConfig, type CourierConfig } from '../../src/core/config/index.ts';
-import { buildImageProposal, COURIER_LABEL } from '../../src/core/image-proposal.ts';
-import { parseMetadata } from '../../src/core/names.ts';
-import { planImageUpdate, PlanError, resolveEnvironment, type ImageUpdatePlan } from '../../src/core/plan-image-update.ts';
-import { loadTemplates } from '../../src/core/render.ts';
-import type { Release, RepoFile } from '../../src/core/types.ts';
+import { readBuiltinTemplate } from '../../../src/builtin-templates.ts';
+import { defaultConfig, parseCourierConfig, type CourierConfig } from '../../../src/core/config/index.ts';
+import { buildImageProposal } from '../../../src/core/image-update/image-proposal.ts';
+import { COURIER_LABEL } from '../../../src/core/proposal/proposal.ts';
+import { parseMetadata } from '../../../src/core/proposal/names.ts';
+import { planImageUpdate, PlanError, resolveEnvironment, type ImageUpdatePlan } from '../../../src/core/image-update/plan-image-update.ts';
+import { loadImageTemplates } from '../../../src/core/image-update/image-proposal-view.ts';
+import type { Release } from '../../../src/core/image-update/release.ts';
+import type { RepoFile } from '../../../src/core/repo-model/repo-file.ts';
 import { imageAutomation } from './image-automation-fixture.ts';
 
-const FLEET = fileURLToPath(new URL('../../examples/fleet', import.meta.url));
+const FLEET = fileURLToPath(new URL('../../../examples/fleet', import.meta.url));
 
 function readFleet(dir: string): RepoFile[] {
   const files: RepoFile[] = [];
@@ -313,7 +315,7 @@ spec:
 });
 
 describe('buildImageProposal', () => {
-  const templates = loadTemplates(readBuiltinTemplate);
+  const templates = loadImageTemplates(readBuiltinTemplate);
 
   it('names the branch after environment and image, carries labels, auto-merge and parseable metadata', () => {
     const cfg = config(`environments:

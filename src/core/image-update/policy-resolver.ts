@@ -3,12 +3,13 @@
  * compiled policies the rewriters ask for. A policy that does not compile refuses every tag and is
  * reported once, at the file that declares it, so one bad manifest never blocks other images.
  */
-import type { CourierConfig } from './config/index.ts';
-import type { PolicyResolver } from './image-update/index.ts';
-import { compileExclusions, exclusionListFromSpec } from './policies/exclusion.ts';
-import { buildPolicyIndex, type PolicyEntry, type RepoModel } from './repo-model/index.ts';
-import { compilePolicy, PolicyError, type TagPolicy } from './tag-policy.ts';
-import type { Warning } from './types.ts';
+import type { CourierConfig } from '../config/index.ts';
+import type { PolicyResolver } from './index.ts';
+import { compileExclusions, exclusionListFromSpec } from '../policies/exclusion.ts';
+import { buildPolicyIndex, type PolicyEntry, type RepoModel } from '../repo-model/index.ts';
+import { compilePolicy } from '../policies/compile-policy.ts';
+import { PolicyError, type TagPolicy } from '../policies/tag-policy.ts';
+import type { Warning } from '../proposal/change.ts';
 
 /** Builds a caching resolver; compile problems are appended to `warnings`. */
 export function buildPolicyResolver(model: RepoModel, config: CourierConfig, warnings: Warning[]): PolicyResolver {

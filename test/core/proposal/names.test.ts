@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatBranch, formatMetadata, MAX_BRANCH_LENGTH, parseBranch, parseMetadata, slugify } from '../../src/core/names.ts';
-import type { ProposalKind, ProposalMetadata } from '../../src/core/types.ts';
+import { formatBranch, formatMetadata, MAX_BRANCH_LENGTH, parseBranch, parseMetadata, slugify } from '../../../src/core/proposal/names.ts';
+import type { ProposalKind, ProposalMetadata } from '../../../src/core/proposal/proposal.ts';
 
 /** Deterministic PRNG (mulberry32) so property tests are reproducible. */
 function rng(seed: number): () => number {

@@ -3,13 +3,15 @@
  * each cluster's Flux Kustomization sets `spec.postBuild.substitute.APP_VERSION`. The bump edits the
  * variable in the clusters of the environment being changed, and nowhere else.
  */
-import type { CourierConfig } from './config/index.ts';
+import type { CourierConfig } from '../config/index.ts';
 import { formatImageRef, tryParseImageRef } from './image-ref.ts';
-import { fillVariables, parseImageTemplate, SubstituteError, updateSubstitute, type PolicyResolver, type VariableUse } from './image-update/index.ts';
-import { defaultReleasePolicy } from './policies/default-release-policy.ts';
-import { membership, substitutionsFor, type RepoModel, type Substitution } from './repo-model/index.ts';
-import type { TagPolicy } from './tag-policy.ts';
-import type { Change, Release, Warning } from './types.ts';
+import { fillVariables, parseImageTemplate, SubstituteError, updateSubstitute, type PolicyResolver, type VariableUse } from './index.ts';
+import { defaultReleasePolicy } from '../policies/default-release-policy.ts';
+import { membership, substitutionsFor, type RepoModel, type Substitution } from '../repo-model/index.ts';
+import type { TagPolicy } from '../policies/tag-policy.ts';
+import type { Warning } from '../proposal/change.ts';
+import type { Release } from './release.ts';
+import type { ImageChange } from './image-change.ts';
 
 /** Input of applyVariableUses; `texts` holds the current (possibly already edited) file texts and is updated. */
 export interface VariableInput {
@@ -23,9 +25,9 @@ export interface VariableInput {
 }
 
 /** Edits the substitutes that feed the given variable uses, in the environment's cluster files only. */
-export function applyVariableUses(input: VariableInput): { changes: Change[]; warnings: Warning[] } {
+export function applyVariableUses(input: VariableInput): { changes: ImageChange[]; warnings: Warning[] } {
   const { release, environment, model, config, texts } = input;
-  const changes: Change[] = [];
+  const changes: ImageChange[] = [];
   const warnings: Warning[] = [];
   const done = new Set<string>();
   const policy = input.policies.forRepository(release.repository) ?? defaultReleasePolicy();

@@ -1,11 +1,9 @@
 /**
- * The contract every tag policy fulfils. Policies follow Flux's ImagePolicy semantics
- * (image-reflector-controller); see shared/conformance/flux-setters/NOTES.md §2.
+ * The contract every tag policy fulfils, and the error they throw. Policies follow Flux's ImagePolicy
+ * semantics (image-reflector-controller); see test/conformance/flux-setters/NOTES.md §2. The
+ * implementations live beside this file and `compilePolicy` (compile-policy.ts) picks one, so nothing
+ * here imports an implementation.
  */
-import { alphabeticalPolicy } from './policies/alphabetical-policy.ts';
-import { filteredPolicy } from './policies/filtered-policy.ts';
-import { numericalPolicy } from './policies/numerical-policy.ts';
-import { semverPolicy } from './policies/semver-policy.ts';
 
 /** The `spec` of a Flux `image.toolkit.fluxcd.io/v1` ImagePolicy, as far as tag selection goes. */
 export interface ImagePolicySpec {
@@ -38,23 +36,4 @@ export class PolicyError extends Error {
     super(message);
     this.name = 'PolicyError';
   }
-}
-
-/**
- * Compiles an ImagePolicy spec the way image-reflector-controller does: exactly one of semver,
- * alphabetical, numerical, plus optional filterTags. Throws PolicyError (InvalidPolicy) for an
- * invalid policy, range, order or pattern.
- */
-export function compilePolicy(spec: ImagePolicySpec): TagPolicy {
-  const choice = spec.policy ?? {};
-  const chosen = [choice.semver, choice.alphabetical, choice.numerical].filter((c) => c !== undefined).length;
-  if (chosen !== 1) {
-    throw new PolicyError('invalid policy: given ImagePolicyChoice object is invalid', 'InvalidPolicy');
-  }
-  const rule = choice.semver
-    ? semverPolicy(choice.semver.range)
-    : choice.alphabetical
-      ? alphabeticalPolicy(choice.alphabetical.order)
-      : numericalPolicy(choice.numerical?.order);
-  return filteredPolicy(rule, spec.filterTags);
 }

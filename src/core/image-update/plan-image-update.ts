@@ -2,14 +2,18 @@
  * The image-update planner: given a repository's files, its config and released images, returns
  * the byte-minimal edits for one environment and the record of every change and warning. Pure.
  */
-import type { CourierConfig } from './config/index.ts';
-import { releaseScreen, updateImageReferences, type FileUpdate, type VariableUse } from './image-update/index.ts';
+import type { CourierConfig } from '../config/index.ts';
+import { releaseScreen, updateImageReferences, type FileUpdate, type VariableUse } from './index.ts';
 import { buildPolicyResolver } from './policy-resolver.ts';
-import { defaultReleasePolicy } from './policies/default-release-policy.ts';
-import { policyFromLegacyFilter } from './policies/legacy-filter.ts';
-import { buildRepoModel, membership } from './repo-model/index.ts';
+import { defaultReleasePolicy } from '../policies/default-release-policy.ts';
+import { policyFromLegacyFilter } from '../policies/legacy-filter.ts';
+import { buildRepoModel, membership } from '../repo-model/index.ts';
 import { applyVariableUses } from './plan-variables.ts';
-import type { Change, ChangeSet, FileEdit, Release, RepoFile, Warning } from './types.ts';
+import type { Warning } from '../proposal/change.ts';
+import type { FileModification } from '../proposal/proposal.ts';
+import type { Release } from './release.ts';
+import type { RepoFile } from '../repo-model/repo-file.ts';
+import type { ImageChange } from './image-change.ts';
 
 /** A request the user must fix (unknown environment…); the message says what to do. */
 export class PlanError extends Error {
@@ -31,7 +35,7 @@ export interface ImageUpdateInput {
 /** What planImageUpdate returns. */
 export interface ImageUpdatePlan {
   environment: string;
-  changeSet: ChangeSet;
+  changeSet: { edits: FileModification[]; changes: ImageChange[]; warnings: Warning[] };
 }
 
 /** Picks the environment to change, or throws PlanError naming the known ones. */
@@ -50,7 +54,7 @@ export function planImageUpdate(input: ImageUpdateInput): ImageUpdatePlan {
   const warnings: Warning[] = [];
   const policies = buildPolicyResolver(model, input.config, warnings);
   const texts = new Map(input.files.map((f) => [f.path, f.text]));
-  const changes: Change[] = [];
+  const changes: ImageChange[] = [];
   // Screened once for all releases: edits change tags, never the names the screen looks for.
   const screen = releaseScreen(input.releases);
   const candidates = new Map<string, RepoFile[]>();
@@ -112,8 +116,8 @@ function sharedFileWarning(path: string, update: FileUpdate, sharedBy: readonly 
   };
 }
 
-function editsOf(files: readonly RepoFile[], texts: ReadonlyMap<string, string>): FileEdit[] {
-  const edits: FileEdit[] = [];
+function editsOf(files: readonly RepoFile[], texts: ReadonlyMap<string, string>): FileModification[] {
+  const edits: FileModification[] = [];
   for (const file of files) {
     const after = texts.get(file.path)!;
     if (after !== file.text) edits.push({ path: file.path, before: file.text, after });
@@ -121,7 +125,7 @@ function editsOf(files: readonly RepoFile[], texts: ReadonlyMap<string, string>)
   return edits.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-function sortChanges(changes: Change[]): Change[] {
+function sortChanges(changes: ImageChange[]): ImageChange[] {
   return changes.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
 }
 

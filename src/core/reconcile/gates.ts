@@ -3,7 +3,7 @@
  * commit (or a descendant of it) successfully, for at least the soak time? Answered from the
  * `courier/<environment>/<cluster>` check runs; Git ancestry comes in as a function.
  */
-import { formatCheckRunName } from './reconcile/check-run-name.ts';
+import { formatCheckRunName } from './check-run-name.ts';
 
 /** The fields of a GitHub check run the gate reads. */
 export interface GateCheckRun {

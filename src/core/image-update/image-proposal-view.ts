@@ -1,78 +1,24 @@
 /**
- * Pull-request texts from change records: a view is built from the Change[], Warning[] and the
- * releases of a proposal, then rendered through Handlebars templates that a GitOps repository may
- * override. The metadata block is appended by code so an edited template can never lose it.
+ * The image job's pull-request view: changes grouped by image, then file, with clusters and compare
+ * links, rendered through the image templates (`templates/image-*.hbs`, overridable per repository).
  */
-import Handlebars from 'handlebars';
+import type { Warning } from '../proposal/change.ts';
+import type { ProposalMetadata } from '../proposal/proposal.ts';
+import { loadTemplates, renderProposalText, type ProposalTemplates, type ProposalText } from '../proposal/template-engine.ts';
+import type { ImageChange } from './image-change.ts';
 import { tryParseImageRef } from './image-ref.ts';
-import { formatMetadata } from './names.ts';
-import type { Change, ProposalMetadata, Release, Warning } from './types.ts';
+import type { Release } from './release.ts';
 
 /** The templates an image proposal needs, as file names in `templates/` (or the repo's override folder). */
 export const IMAGE_TEMPLATE_NAMES = ['image-pr-title.hbs', 'image-pr-body.hbs', 'image-commit-message.hbs'] as const;
-type TemplateName = (typeof IMAGE_TEMPLATE_NAMES)[number];
-
-/** Git tooling and GitHub truncate longer subject lines. */
-export const MAX_SUBJECT_LENGTH = 72;
-const MAX_TITLE_LENGTH = 256;
-
-/** A template that is missing or does not compile; names the file and the line. */
-export class TemplateError extends Error {
-  constructor(
-    readonly template: string,
-    message: string,
-  ) {
-    super(`template ${template}: ${message}`);
-    this.name = 'TemplateError';
-  }
-}
 
 /** Compiled image-proposal templates. */
-export interface ImageTemplates {
-  title: Handlebars.TemplateDelegate;
-  body: Handlebars.TemplateDelegate;
-  commitMessage: Handlebars.TemplateDelegate;
-}
+export type ImageTemplates = ProposalTemplates;
 
-/** Helpers available to every template (including overrides). */
-function createEngine(): typeof Handlebars {
-  const hb = Handlebars.create();
-  // Inline code that survives backticks in the value (CommonMark: a longer fence).
-  hb.registerHelper('code', (value: unknown) => {
-    const text = String(value ?? '');
-    const fence = text.includes('`') ? '``' : '`';
-    return new hb.SafeString(`${fence}${fence.length > 1 ? ' ' : ''}${text}${fence.length > 1 ? ' ' : ''}${fence}`);
-  });
-  // A Markdown table cell: pipes and newlines would break the row.
-  hb.registerHelper('cell', (value: unknown) => new hb.SafeString(String(value ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')));
-  hb.registerHelper('join', (list: unknown, sep: unknown) => (Array.isArray(list) ? list.join(typeof sep === 'string' ? sep : ', ') : ''));
-  hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-  hb.registerHelper('plural', (n: unknown, one: unknown, many: unknown) => (n === 1 ? one : many));
-  return hb;
-}
-
-/**
- * Compiles the image templates; `read(name)` returns a template's text or undefined (callers chain
- * the repo's `pullRequests.templates` folder before the built-in `templates/`). Throws TemplateError.
- */
-export function loadTemplates(read: (name: string) => string | undefined): ImageTemplates {
-  const hb = createEngine();
-  const compile = (name: TemplateName): Handlebars.TemplateDelegate => {
-    const source = read(name);
-    if (source === undefined) throw new TemplateError(name, 'not found');
-    try {
-      hb.parse(source); // compile() is lazy; parse now so a broken override fails where it is loaded
-    } catch (err) {
-      throw new TemplateError(name, (err as Error).message.split('\n')[0] ?? 'syntax error');
-    }
-    // Markdown and plain text, not HTML: escaping would show `&amp;` in PRs and commits.
-    return hb.compile(source, { noEscape: true });
-  };
-  return {
-    title: compile('image-pr-title.hbs'),
-    body: compile('image-pr-body.hbs'),
-    commitMessage: compile('image-commit-message.hbs'),
-  };
+/** Compiles the image templates from `read` (repository override first, then built-in); throws TemplateError. */
+export function loadImageTemplates(read: (name: string) => string | undefined): ImageTemplates {
+  const [title, body, commitMessage] = IMAGE_TEMPLATE_NAMES;
+  return loadTemplates(read, { title, body, commitMessage });
 }
 
 /** One edited value as templates see it. */
@@ -126,7 +72,7 @@ export interface ImageProposalInput {
   environment: string;
   subject: string;
   releases: readonly Release[];
-  changes: readonly Change[];
+  changes: readonly ImageChange[];
   warnings: readonly Warning[];
   /** The cluster a file deploys to, when known (e.g. from the environment's cluster folders). */
   clusterOf?: (file: string) => string | undefined;
@@ -153,7 +99,7 @@ function compareUrl(release: Release | undefined, from: string[]): string | unde
 
 /** Groups changes by image, then file, sorted, and resolves clusters and compare links. */
 export function buildImageProposalView(input: ImageProposalInput): ImageProposalView {
-  const byImage = new Map<string, Change[]>();
+  const byImage = new Map<string, ImageChange[]>();
   for (const c of input.changes) byImage.set(c.image, [...(byImage.get(c.image) ?? []), c]);
   const repositories = [...new Set([...input.releases.map((r) => r.repository), ...byImage.keys()])].sort();
   const images: ImageView[] = repositories.flatMap((repository) => {
@@ -219,17 +165,8 @@ export function buildImageProposalView(input: ImageProposalInput): ImageProposal
   };
 }
 
-function oneLine(text: string, max: number): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length <= max ? line : `${line.slice(0, max - 1).trimEnd()}…`;
-}
 
 /** Renders title, body (with the metadata block appended) and commit message (subject ≤ 72 characters). */
-export function renderImageProposal(view: ImageProposalView, templates: ImageTemplates): { title: string; body: string; commitMessage: string } {
-  const title = oneLine(templates.title(view), MAX_TITLE_LENGTH);
-  const body = `${templates.body(view).trimEnd()}\n\n${formatMetadata(view.metadata)}\n`;
-  const [subject = '', ...rest] = templates.commitMessage(view).trim().split('\n');
-  const details = rest.join('\n').replace(/^\s*\n/, '').trimEnd();
-  const commitMessage = `${oneLine(subject, MAX_SUBJECT_LENGTH)}${details ? `\n\n${details}` : ''}\n`;
-  return { title, body, commitMessage };
+export function renderImageProposal(view: ImageProposalView, templates: ImageTemplates): ProposalText {
+  return renderProposalText(view, view.metadata, templates);
 }

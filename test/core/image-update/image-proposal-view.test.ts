@@ -1,26 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseMetadata } from '../../src/core/names.ts';
+import { parseMetadata } from '../../../src/core/proposal/names.ts';
 import {
   buildImageProposalView,
   IMAGE_TEMPLATE_NAMES,
-  loadTemplates,
-  MAX_SUBJECT_LENGTH,
+  loadImageTemplates,
   renderImageProposal,
-  TemplateError,
   versionOf,
   type ImageProposalInput,
-} from '../../src/core/render.ts';
-import type { Change } from '../../src/core/types.ts';
+} from '../../../src/core/image-update/image-proposal-view.ts';
+import { MAX_SUBJECT_LENGTH, TemplateError } from '../../../src/core/proposal/template-engine.ts';
+import type { ImageChange as Change } from '../../../src/core/image-update/image-change.ts';
 
 const builtin = (name: string): string | undefined => {
   try {
-    return readFileSync(new URL(`../../templates/${name}`, import.meta.url), 'utf8');
+    return readFileSync(new URL(`../../../templates/${name}`, import.meta.url), 'utf8');
   } catch {
     return undefined;
   }
 };
-const TEMPLATES = loadTemplates(builtin);
+const TEMPLATES = loadImageTemplates(builtin);
 const DIGEST = `sha256:${'c'.repeat(64)}`;
 
 const change = (over: Partial<Change>): Change => ({
@@ -140,7 +139,7 @@ describe('renderImageProposal with the built-in templates', () => {
     expect(out.title).toBe('Update 2 images in prod');
     expect(out.body.indexOf('`ghcr.io/acme/api`')).toBeLessThan(out.body.indexOf('`ghcr.io/acme/web`'));
     expect(out.body).not.toContain('Warnings');
-    expect(parseMetadata(out.body)?.images?.map((i) => i.tag)).toEqual(['5.1.0', '2.0.0']);
+    expect((parseMetadata(out.body)?.images as Array<{ tag: string }> | undefined)?.map((i) => i.tag)).toEqual(['5.1.0', '2.0.0']);
   });
 
   it('keeps the commit subject within 72 characters and the body intact', () => {
@@ -163,27 +162,27 @@ describe('renderImageProposal with the built-in templates', () => {
   });
 });
 
-describe('loadTemplates', () => {
+describe('loadImageTemplates', () => {
   it('prefers the repository override and falls back to the built-in templates', () => {
     const override: Record<string, string> = { 'image-pr-title.hbs': 'chore({{environment}}): {{image.shortName}} {{join image.from ","}}→{{image.to}}' };
-    const templates = loadTemplates((name) => override[name] ?? builtin(name));
+    const templates = loadImageTemplates((name) => override[name] ?? builtin(name));
     const out = renderImageProposal(buildImageProposalView(SINGLE), templates);
     expect(out.title).toBe('chore(dev): app 1.2.0→1.3.0');
     expect(out.commitMessage.startsWith('Update app to 1.3.0 in dev\n')).toBe(true);
   });
 
   it('keeps the metadata block even when an override body leaves it out', () => {
-    const templates = loadTemplates((name) => (name === 'image-pr-body.hbs' ? 'Just {{environment}}.' : builtin(name)));
+    const templates = loadImageTemplates((name) => (name === 'image-pr-body.hbs' ? 'Just {{environment}}.' : builtin(name)));
     const out = renderImageProposal(buildImageProposalView(SINGLE), templates);
     expect(out.body.startsWith('Just dev.\n\n<!-- courier-metadata')).toBe(true);
     expect(parseMetadata(out.body)?.subject).toBe('ghcr.io/acme/app');
   });
 
   it('names a missing or broken template', () => {
-    expect(() => loadTemplates((name) => (name === 'image-pr-body.hbs' ? undefined : builtin(name)))).toThrow(
+    expect(() => loadImageTemplates((name) => (name === 'image-pr-body.hbs' ? undefined : builtin(name)))).toThrow(
       new TemplateError('image-pr-body.hbs', 'not found'),
     );
-    expect(() => loadTemplates((name) => (name === 'image-pr-title.hbs' ? '{{#if image}}x{{/each}}' : builtin(name)))).toThrow(
+    expect(() => loadImageTemplates((name) => (name === 'image-pr-title.hbs' ? '{{#if image}}x{{/each}}' : builtin(name)))).toThrow(
       /template image-pr-title.hbs: .*if doesn't match each/,
     );
   });

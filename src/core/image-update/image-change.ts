@@ -1,0 +1,28 @@
+/** The image job's change record: the generic Change plus the image it moves and the setter behind it. */
+import type { Change } from '../proposal/change.ts';
+
+/** Which kind of image reference a change edited. */
+export type ImageChangeReason =
+  | 'setter'
+  | 'kustomize-images'
+  | 'flux-kustomization-images'
+  | 'helm-values'
+  | 'container'
+  | 'postbuild-substitute'
+  | 'legacy-annotation';
+
+/** One edited image reference. */
+export interface ImageChange extends Change {
+  reason: ImageChangeReason;
+  /** Canonical repository of the image this change is about, e.g. `ghcr.io/acme/app`. */
+  image: string;
+  /** The `$imagepolicy` marker value when the change came from a setter, e.g. `flux-system:app:tag`. */
+  setter?: string;
+}
+
+/** The image images metadata a PR body carries, for supersede decisions. */
+export interface ImageMetadataEntry {
+  repository: string;
+  tag: string;
+  digest?: string;
+}
