@@ -6,6 +6,13 @@ import { createHash } from 'node:crypto';
 import type { ProposalKind, ProposalMetadata } from './proposal.ts';
 
 const KINDS: readonly ProposalKind[] = ['image', 'promotion', 'rollout', 'rotation'];
+/**
+ * The branch segment of each job, as users type it in commands and see it in the PR list
+ * (`courier/promote/prod/…`, `courier/rotate-keys/…`). Rollout branches carry the app in the scope slot
+ * (`courier/rollout/<app>/<step>`).
+ */
+const SEGMENT: Readonly<Record<ProposalKind, string>> = { image: 'image', promotion: 'promote', rollout: 'rollout', rotation: 'rotate-keys' };
+const KIND_OF_SEGMENT = new Map(Object.entries(SEGMENT).map(([kind, segment]) => [segment, kind as ProposalKind]));
 const PREFIX = 'courier';
 /** GitHub accepts longer refs, but long branch names break UIs and some file systems' path limits. */
 export const MAX_BRANCH_LENGTH = 200;
@@ -46,9 +53,9 @@ function fit(slug: string, max: number, original: string): string {
   return cut.length > 0 ? `${cut}-${shortHash(original)}` : shortHash(original);
 }
 
-/** `courier/<kind>/<env>/<subject-slug>`, at most 200 characters (long parts end in a short hash of the full text). */
+/** `courier/<kind segment>/<env>/<subject-slug>`, at most 200 characters (long parts end in a short hash of the full text). */
 export function formatBranch(name: BranchName): string {
-  const head = `${PREFIX}/${name.kind}/${fit(slugify(name.environment), MAX_ENVIRONMENT_LENGTH, name.environment)}/`;
+  const head = `${PREFIX}/${SEGMENT[name.kind]}/${fit(slugify(name.environment), MAX_ENVIRONMENT_LENGTH, name.environment)}/`;
   return head + fit(slugify(name.subject), MAX_BRANCH_LENGTH - head.length, name.subject);
 }
 
@@ -56,10 +63,11 @@ export function formatBranch(name: BranchName): string {
 export function parseBranch(branch: string): BranchName | undefined {
   const parts = branch.split('/');
   if (parts.length !== 4 || parts[0] !== PREFIX) return undefined;
-  const [, kind, environment, subject] = parts as [string, string, string, string];
-  if (!KINDS.includes(kind as ProposalKind)) return undefined;
+  const [, segment, environment, subject] = parts as [string, string, string, string];
+  const kind = KIND_OF_SEGMENT.get(segment);
+  if (kind === undefined) return undefined;
   if (slugify(environment) !== environment || slugify(subject) !== subject) return undefined;
-  return { kind: kind as ProposalKind, environment, subject };
+  return { kind, environment, subject };
 }
 
 const OPEN = '<!-- courier-metadata';

@@ -34,8 +34,12 @@ describe('branch names', () => {
       'courier/image/dev/ghcr.io-acme-app',
     );
     expect(formatBranch({ kind: 'promotion', environment: 'prod', subject: 'Docker.io/Library/NGINX' })).toBe(
-      'courier/promotion/prod/docker.io-library-nginx',
+      'courier/promote/prod/docker.io-library-nginx',
     );
+    // The segments users type and see, as issues 8–10 name them.
+    expect(formatBranch({ kind: 'rotation', environment: 'all', subject: 'age' })).toBe('courier/rotate-keys/all/age');
+    expect(formatBranch({ kind: 'rollout', environment: 'podinfo', subject: 'stage' })).toBe('courier/rollout/podinfo/stage');
+    expect(parseBranch('courier/promotion/prod/x')).toBeUndefined();
   });
 
   it.each([
