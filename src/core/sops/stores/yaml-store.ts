@@ -15,6 +15,10 @@ import { splice, type NewMetadata, type ParsedStore, type StoreEdits } from './s
 interface Collection {
   start: number;
   end: number;
+  /** Where the parent's next item starts: a comment before it, indented at least `col`, still belongs here. */
+  extEnd: number;
+  col: number;
+  depth: number;
   items: Array<TreeEntry | TreeNode | TreeComment>;
   offsets: number[];
 }
@@ -66,18 +70,25 @@ export function parseYamlStore(text: string, file: string): ParsedStore {
     return l;
   };
 
-  const node = (n: Node | null, at: number): TreeNode => {
+  interface Ctx {
+    start: number;
+    extEnd: number;
+    depth: number;
+  }
+  const node = (n: Node | null, at: number, ctx: Ctx): TreeNode => {
     const flow = (n && (isMap(n) || isSeq(n)) && n.flow) === true;
     if (flow) flowDepth++;
     try {
-      if (n && isMap(n)) return map(n);
+      if (n && isMap(n)) return map(n, ctx);
       if (n && isSeq(n)) {
-        const c: Collection = { start: n.range![0], end: n.range![1], items: [], offsets: [] };
+        const c: Collection = { start: ctx.start, end: n.range![1], extEnd: ctx.extEnd, col: column(text, n.range![0]), depth: ctx.depth, items: [], offsets: [] };
         collections.push(c);
-        for (const item of n.items as Array<Node | null>) {
-          c.items.push(node(item, item?.range?.[0] ?? at));
+        const items = n.items as Array<Node | null>;
+        items.forEach((item, i) => {
+          const next = items[i + 1]?.range?.[0] ?? ctx.extEnd;
+          c.items.push(node(item, item?.range?.[0] ?? at, { start: item?.range?.[0] ?? at, extEnd: next, depth: ctx.depth + 1 }));
           c.offsets.push(item?.range?.[0] ?? at);
-        }
+        });
         return { kind: 'seq', items: c.items as TreeSeqItems };
       }
       return leaf(n, at);
@@ -86,10 +97,11 @@ export function parseYamlStore(text: string, file: string): ParsedStore {
     }
   };
 
-  const map = (m: YAMLMap, top = false, docStart = 0, docEnd = 0): TreeMap => {
-    const c: Collection = { start: top ? docStart : m.range![0], end: top ? docEnd : m.range![1], items: [], offsets: [] };
+  const map = (m: YAMLMap, ctx: Ctx, top = false): TreeMap => {
+    const c: Collection = { start: ctx.start, end: top ? ctx.extEnd : m.range![1], extEnd: ctx.extEnd, col: column(text, m.range![0]), depth: ctx.depth, items: [], offsets: [] };
     collections.push(c);
-    for (const pair of m.items as Array<Pair<Node | null, Node | null>>) {
+    const pairs = m.items as Array<Pair<Node | null, Node | null>>;
+    for (const [pi, pair] of pairs.entries()) {
       const k = pair.key;
       if (!k || !isScalar(k)) throw new SopsError('malformed', file, 'only string keys are supported (sops refuses complex keys)', lineOf(k?.range?.[0] ?? m.range![0]));
       const key = String(k.value);
@@ -103,7 +115,8 @@ export function parseYamlStore(text: string, file: string): ParsedStore {
         skipRanges.push([k.range![0], pair.value?.range?.[2] ?? k.range![2]]);
         continue;
       }
-      c.items.push({ kind: 'entry', key, value: node(pair.value, k.range![0]) });
+      const next = (pairs[pi + 1]?.key as Node | null | undefined)?.range?.[0] ?? ctx.extEnd;
+      c.items.push({ kind: 'entry', key, value: node(pair.value, k.range![0], { start: k.range![1], extEnd: next, depth: ctx.depth + 1 }) });
       c.offsets.push(k.range![0]);
     }
     return { kind: 'map', items: c.items as TreeMap['items'] };
@@ -117,20 +130,24 @@ export function parseYamlStore(text: string, file: string): ParsedStore {
     const contents = doc.contents as Node | null;
     const [ds, de] = [doc.range[0], doc.range[2]];
     if (contents === null || (isScalar(contents) && (contents.value === null || contents.value === ''))) {
-      collections.push({ start: ds, end: de, items: [], offsets: [] });
+      collections.push({ start: ds, end: de, extEnd: de, col: 0, depth: 0, items: [], offsets: [] });
       branches.push({ kind: 'map', items: collections[collections.length - 1]!.items as TreeMap['items'] });
       insertAt.push(de);
       continue;
     }
     if (!isMap(contents)) throw new SopsError('malformed', file, 'every YAML document must be a map (sops does not support top-level lists or values)', lineOf(contents.range?.[0] ?? ds));
-    branches.push(map(contents, true, ds, de));
+    branches.push(map(contents, { start: ds, extEnd: de, depth: 0 }, true));
     insertAt.push(contents.range![2]);
   }
 
   for (const { offset, source } of collectComments(text)) {
     if (skipRanges.some(([s, e]) => offset >= s && offset < e)) continue;
+    const col = column(text, offset);
     let best: Collection | undefined;
-    for (const c of collections) if (offset >= c.start && offset < c.end && (!best || c.end - c.start <= best.end - best.start)) best = c;
+    for (const c of collections) {
+      const inside = offset >= c.start && (offset < c.end || (offset < c.extEnd && col >= c.col));
+      if (inside && (!best || c.depth > best.depth)) best = c;
+    }
     if (!best) best = collections.findLast((c) => c.start <= offset) ?? collections[0];
     if (!best) continue;
     const ref = commentSpans.push([offset, offset + source.length]) - 1;
