@@ -39,6 +39,8 @@ export async function updateKeys(f: OpenedSopsFile, recipients: readonly string[
 export interface RotateOptions {
   now: Date;
   random?: RandomBytes;
+  /** New plaintext for string leaves, by key path joined with "/" (e.g. `stringData/age.agekey`). */
+  replace?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -47,29 +49,57 @@ export interface RotateOptions {
  * (so its MAC was verified). Refuses files that also hold non-age keys: Courier cannot re-wrap for them.
  */
 export async function rotateDataKey(f: OpenedSopsFile, recipients: readonly string[], options: RotateOptions): Promise<string> {
-  const random = options.random ?? cryptoRandom;
-  if (f.mac === undefined) throw new Error('rotateDataKey needs a file opened with its values');
   if (f.metadata.otherMasterKeys.length > 0) {
     throw new SopsError('unsupported', f.path, `also has ${f.metadata.otherMasterKeys.join(', ')} keys, which Courier cannot re-wrap for a new data key; rotate it with the sops CLI`, f.store.metadataLine);
   }
-  const key = random(32);
+  return reencrypt(f, recipients, true, options);
+}
+
+/**
+ * `sops set` semantics: replaces string values (`options.replace`) under the file's existing data key,
+ * with a new MAC and `lastmodified`; the age list becomes `recipients` (kept entries verbatim).
+ */
+export async function setValues(f: OpenedSopsFile, recipients: readonly string[], options: RotateOptions): Promise<string> {
+  return reencrypt(f, recipients, false, options);
+}
+
+async function reencrypt(f: OpenedSopsFile, recipients: readonly string[], newKey: boolean, options: RotateOptions): Promise<string> {
+  const random = options.random ?? cryptoRandom;
+  if (f.mac === undefined) throw new Error('re-encrypting needs a file opened with its values');
+  const key = newKey ? random(32) : f.dataKey;
   const meta = f.metadata;
   const leaves = new Map<number, string>();
   const comments = new Map<number, string>();
+  const values = new Map(f.values);
+  const replaced = new Set<string>();
   walkTree(f.store.branches, (item, path, stack) => {
     if (item.kind === 'comment') {
       const plain = f.comments.get(item.ref);
-      if (plain !== undefined) comments.set(item.ref, encryptValue(utf8.encode(plain), 'comment', key, aadOf(path), random));
+      if (plain !== undefined && newKey) comments.set(item.ref, encryptValue(utf8.encode(plain), 'comment', key, aadOf(path), random));
       return;
     }
-    const value = f.values.get(item.ref);
+    const pathKey = path.join('/');
+    const next = options.replace?.get(pathKey);
+    if (next !== undefined) {
+      values.set(item.ref, { type: 'str', value: next });
+      replaced.add(pathKey);
+    }
+    const value = values.get(item.ref);
     if (value === undefined || !shouldBeEncrypted(meta.rule, path, stack)) return;
-    const type = parseEncValue(item.encrypted!)!.type;
+    if (!newKey && next === undefined) return;
+    const type = item.encrypted ? parseEncValue(item.encrypted)!.type : value.type;
     leaves.set(item.ref, encryptValue(scalarBytes(value), type === 'bytes' ? 'str' : type, key, aadOf(path), random));
   });
+  for (const k of options.replace?.keys() ?? []) {
+    if (!replaced.has(k)) throw new SopsError('malformed', f.path, `has no encrypted value at ${k.split('/').join('.')}`, f.store.metadataLine);
+  }
   const lastmodified = formatLastModified(options.now);
-  const mac = encryptValue(utf8.encode(computeMac(f, meta, (l) => f.values.get(l.ref))), 'str', key, lastmodified, random);
+  const mac = encryptValue(utf8.encode(computeMac(f, meta, (l) => values.get(l.ref))), 'str', key, lastmodified, random);
+  const wanted = [...new Set(recipients.map((x) => x.trim()))];
   const age: AgeEntry[] = [];
-  for (const r of [...new Set(recipients.map((x) => x.trim()))]) age.push({ recipient: r, enc: await wrapDataKey(key, r) });
+  for (const r of wanted) {
+    const kept = newKey ? undefined : meta.age.find((a) => a.recipient.trim() === r);
+    age.push(kept ?? { recipient: r, enc: await wrapDataKey(key, r) });
+  }
   return f.store.render({ leaves, comments, metadata: { age, lastmodified, mac } });
 }
