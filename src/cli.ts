@@ -5,6 +5,8 @@ import { runDemo } from './local/demo.ts';
 import { formatImageUpdate } from './local/format-result.ts';
 import { LocalModeError } from './local/load-local-repo.ts';
 import { runImageUpdate } from './local/run-image-update.ts';
+import { formatRotateKeys, runRotateKeys } from './local/run-rotate-keys.ts';
+import { formatSecretsLint, runSecretsLint } from './local/run-secrets-lint.ts';
 import { LocalRepoError } from './git/local-repo.ts';
 
 /** Where the CLI writes text: process.stdout/stderr, or a collector in tests. */
@@ -20,7 +22,8 @@ interface ImageOptions {
 }
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
-export async function main(argv: string[], out: TextSink = process.stdout, err: TextSink = process.stderr): Promise<number> {
+export async function main(argv: string[], out: TextSink = process.stdout, err: TextSink = process.stderr, env: Record<string, string | undefined> = process.env): Promise<number> {
+  let exitCode = 0;
   const program = new Command('courier')
     .description('Courier local mode: the same engine as the GitHub App, against a local git checkout.')
     .exitOverride()
@@ -52,9 +55,27 @@ export async function main(argv: string[], out: TextSink = process.stdout, err: 
     .description('copy the example fleet to a temporary git repository and run plan and bump on it')
     .action(async () => runDemo((s) => out.write(s)));
 
+  program
+    .command('rotate-keys')
+    .description('rotate the SOPS age keys of the configured Flux key Secrets: step 1 adds the new keys, --finish re-encrypts for them only')
+    .requiredOption('--repo <dir>', 'git repository (its committed HEAD is read, not the working tree)')
+    .option('--finish', 'second step, after the first is merged and applied by every cluster')
+    .action(async (opts: { repo: string; finish?: boolean }) => {
+      out.write(formatRotateKeys(await runRotateKeys({ dir: resolve(opts.repo), finish: opts.finish === true, env })));
+    });
+  program
+    .command('secrets-lint')
+    .description('the courier/secrets check: plaintext that must be encrypted, missing recipients, bad MACs, decrypted copies')
+    .requiredOption('--repo <dir>', 'git repository (its committed HEAD is read)')
+    .action(async (opts: { repo: string }) => {
+      const result = await runSecretsLint(resolve(opts.repo), env);
+      out.write(formatSecretsLint(result));
+      if (result.findings.some((f) => f.severity === 'error')) exitCode = 1;
+    });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    return exitCode;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof LocalModeError || e instanceof LocalRepoError) {

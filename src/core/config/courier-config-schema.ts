@@ -98,6 +98,26 @@ const image = z
   })
   .describe('An image Courier updates, with its tag policy.');
 
+const sopsSettings = z
+  .strictObject({
+    keySecrets: z
+      .array(
+        z.strictObject({
+          path: glob.describe('Glob of the SOPS-encrypted Flux key Secret manifests, e.g. `clusters/*/flux-system/sops-age.enc.yaml`.'),
+          key: z
+            .string()
+            .regex(/^[-._a-zA-Z0-9]+$/, 'must be a Secret data key such as "age.agekey"')
+            .default('age.agekey')
+            .describe('Entry of the Secret (`stringData`, or base64 `data`) holding the age identities; Flux reads every `*.agekey` entry.'),
+        }),
+      )
+      .default([])
+      .describe('Flux decryption Secrets whose age keys `rotate-keys` replaces; clusters with separate keys keep separate keys.'),
+    maxKeyAge: duration('Age after which a scheduled rotation starts (e.g. "90d"); unset means rotate only on request.').optional(),
+  })
+  .default({ keySecrets: [] })
+  .describe('SOPS key rotation and the secrets check.');
+
 /** The whole `.github/courier.yml`. */
 export const courierConfigSchema = z
   .strictObject({
@@ -132,6 +152,7 @@ export const courierConfigSchema = z
       })
       .default({ labels: [], reviewers: [], teamReviewers: [], groupWindow: '10s', supersede: 'update' })
       .describe('How Courier opens pull requests.'),
+    sops: sopsSettings,
     polling: z
       .strictObject({ interval: duration('Interval between registry polls and full resyncs.').default('5m') })
       .default({ interval: '5m' })

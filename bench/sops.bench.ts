@@ -1,0 +1,73 @@
+/**
+ * Re-keying 1,000 SOPS files natively (issue #10 item 8): `updatekeys` (data key only, as sops
+ * does; and with the MAC verified first, as rotation step 1 does) and `rotate` (decrypt, verify,
+ * new data key, re-encrypt), against the least a sops-CLI-per-file approach pays: spawning Debian's
+ * `age` CLI once per file to unwrap one stanza. Target: ≤ 1 s for 1,000 files.
+ * Run alone with `npm run bench:sops` (`npm run bench` runs it with the others).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encryptSopsFile, generateX25519, openSopsFile, rotateDataKey, updateKeys, type SopsInputFile } from '../src/core/sops/index.ts';
+
+const FILES = 1000;
+const TARGET_SECONDS = 1;
+const now = new Date('2030-01-01T00:00:00Z');
+const rule = { kind: 'encrypted_regex' as const, value: '^(data|stringData)$' };
+
+const courier = await generateX25519();
+const cluster = await generateX25519();
+const next = await generateX25519();
+const files: SopsInputFile[] = [];
+for (let i = 0; i < FILES; i++) {
+  const path = `clusters/c${i % 10}/apps/app-${i}.enc.yaml`;
+  const text = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: app-${i}\n  namespace: apps\ntype: Opaque\nstringData:\n  # credentials\n  username: user-${i}\n  password: pw-${i}-${'x'.repeat(24)}\n  port: ${5000 + i}\n  url: postgres://db-${i}.internal:5432/app\n`;
+  files.push({ path, text: await encryptSopsFile({ path, text }, { recipients: [courier.recipient, cluster.recipient], rule, now }) });
+}
+
+async function timed(label: string, fn: () => Promise<void>): Promise<number> {
+  await fn(); // warm-up (JIT, WebCrypto key import)
+  const start = performance.now();
+  await fn();
+  const s = (performance.now() - start) / 1000;
+  console.log(`${label.padEnd(52)} ${s.toFixed(3)} s  (${((s * 1e6) / FILES).toFixed(0)} µs/file)`);
+  return s;
+}
+
+const ids = [courier];
+const results: Record<string, number> = {};
+results.updatekeys = await timed(`updatekeys, ${FILES} files (data key only, like sops)`, async () => {
+  for (const f of files) await updateKeys(await openSopsFile(f, ids, { decryptValues: false }), [courier.recipient, cluster.recipient, next.recipient]);
+});
+results.updatekeysVerified = await timed(`updatekeys, ${FILES} files, MAC verified first`, async () => {
+  for (const f of files) await updateKeys(await openSopsFile(f, ids), [courier.recipient, cluster.recipient, next.recipient]);
+});
+results.rotate = await timed(`rotate, ${FILES} files (verify, new data key, re-encrypt)`, async () => {
+  for (const f of files) await rotateDataKey(await openSopsFile(f, ids), [courier.recipient, next.recipient], { now });
+});
+
+const hasAge = spawnSync('age', ['--version']).status === 0;
+if (hasAge) {
+  const dir = mkdtempSync(join(tmpdir(), 'courier-bench-age-'));
+  try {
+    const keyFile = join(dir, 'key.txt');
+    writeFileSync(keyFile, `${courier.identity}\n`, { mode: 0o600 });
+    const stanza = /enc: \|\n((?: {12}.*\n)+)/.exec(files[0]!.text)![1]!.replace(/^ {12}/gm, '');
+    results.ageSpawn = await timed(`age CLI spawned once per file, ${FILES} files`, async () => {
+      for (let i = 0; i < FILES; i++) {
+        const r = spawnSync('age', ['-d', '-i', keyFile], { input: stanza });
+        if (r.status !== 0) throw new Error('age -d failed');
+      }
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+} else {
+  console.log('age CLI spawn cost: skipped (`age` is not installed; apt-get install age)');
+}
+
+const worst = Math.max(results.updatekeys!, results.rotate!);
+console.log(`target ≤ ${TARGET_SECONDS} s for ${FILES} files: ${worst <= TARGET_SECONDS ? 'met' : 'NOT met'} (slowest native operation ${worst.toFixed(3)} s)`);
+if (results.ageSpawn) console.log(`spawning age alone costs ${(results.ageSpawn / results.rotate!).toFixed(1)}× a native rotate`);
+process.exitCode = worst <= TARGET_SECONDS ? 0 : 1;

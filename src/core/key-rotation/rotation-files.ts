@@ -1,0 +1,38 @@
+/** Shared steps of both rotation plans: opening files with a clear problem on failure, and verifying output. */
+import { looksEncrypted, openSopsFile, parseSopsFile, SopsError, type AgeIdentity, type OpenedSopsFile, type SopsInputFile } from '../sops/index.ts';
+import type { RotationProblem } from './rotation-types.ts';
+
+/** Opens a file with its MAC verified; a SopsError becomes a problem (file, line, reason) and undefined. */
+export async function openOrReport(file: SopsInputFile, ids: readonly AgeIdentity[], problems: RotationProblem[]): Promise<OpenedSopsFile | undefined> {
+  try {
+    return await openSopsFile(file, ids);
+  } catch (e) {
+    if (!(e instanceof SopsError)) throw e;
+    problems.push({ file: e.file, ...(e.line ? { line: e.line } : {}), message: e.reason });
+    return undefined;
+  }
+}
+
+/** SOPS files of the repository (by their bytes, as Flux finds them), minus `except`; unparseable ones are problems. */
+export function sopsFiles(files: readonly SopsInputFile[], except: ReadonlySet<string>, problems: RotationProblem[]): Array<{ file: SopsInputFile; recipients: string[]; keyGroups: number; other: string[] }> {
+  const out: Array<{ file: SopsInputFile; recipients: string[]; keyGroups: number; other: string[] }> = [];
+  for (const file of files) {
+    if (except.has(file.path) || !looksEncrypted(file.text)) continue;
+    try {
+      const p = parseSopsFile(file);
+      if (!p.metadata) continue;
+      out.push({ file, recipients: p.metadata.age.map((a) => a.recipient.trim()), keyGroups: p.metadata.keyGroups, other: p.metadata.otherMasterKeys });
+    } catch (e) {
+      if (!(e instanceof SopsError)) throw e;
+      if (e.code === 'unsupported' && /INI/.test(e.reason)) continue;
+      problems.push({ file: e.file, ...(e.line ? { line: e.line } : {}), message: e.reason });
+    }
+  }
+  return out;
+}
+
+/** Round-trip safety (FORMAT.md §12): the written text must open with `ids` and its MAC verify. */
+export async function verifyWritten(path: string, text: string, ids: readonly AgeIdentity[], problems: RotationProblem[]): Promise<void> {
+  const reopened = await openOrReport({ path, text }, ids, []);
+  if (!reopened) problems.push({ file: path, message: 'the re-keyed file did not decrypt with the new key; nothing was written (please report this as a Courier bug)' });
+}
