@@ -4,6 +4,7 @@
  * CPU per change and change → report-received latency; then the app side: report → check-run request
  * latency against a local fake GitHub API. Run: `node --import tsx bench/reporter.bench.ts`.
  */
+import { fromOctokit, type OctokitLike } from '../src/github/github-client.ts';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -192,7 +193,8 @@ async function appSide(): Promise<void> {
   });
   await new Promise<void>((r) => github.listen(0, '127.0.0.1', r));
   const octokit = new ProbotOctokit({ auth: { token: 'ghs_bench' }, baseUrl: `http://127.0.0.1:${(github.address() as AddressInfo).port}`, retry: { enabled: false }, throttle: { enabled: false } });
-  const writer = new CheckRunWriter({ octokitFor: async () => octokit, now: () => new Date() });
+  const gh = fromOctokit(octokit as unknown as OctokitLike);
+  const writer = new CheckRunWriter({ clientFor: async () => gh, now: () => new Date() });
   const deps = {
     clusterSecrets: new Map([['bench', SECRET]]),
     repositoryConfig: async () => ({ environments: [{ name: 'dev', clusters: ['bench'] }] }),

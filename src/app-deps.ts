@@ -3,7 +3,10 @@
  * built and tested before (and independently of) the engine, the write path and the route handlers.
  */
 import type { ProbotOctokit } from 'probot';
-import type { Release } from './core/image-update/release.ts';
+import type { ConfigProblem } from './core/config/index.ts';
+import type { JobOutcome } from './jobs/job-outcome.ts';
+import type { JobRequest } from './jobs/jobs.ts';
+
 
 /** The part of a validated `.github/courier.yml` the app itself reads. */
 export interface CourierConfigLike {
@@ -13,20 +16,13 @@ export interface CourierConfigLike {
   pullRequests?: { groupWindow?: number | string };
 }
 
-/** One problem of an invalid config; `path` is the field (e.g. `environments[0].paths`). */
-export interface ConfigProblem {
-  path: string;
-  message: string;
-  line?: number;
-}
-
 /** Result of validating a config object. */
 export type ConfigValidation =
   | { ok: true; config: CourierConfigLike }
   | { ok: false; problems: ConfigProblem[] };
 
 /** A GitOps repository Courier acts on, with an authenticated installation client. */
-export interface UpdateTarget {
+export interface JobTarget {
   octokit: ProbotOctokit;
   installationId: number;
   owner: string;
@@ -34,15 +30,6 @@ export interface UpdateTarget {
   cloneUrl: string;
   defaultBranch: string;
   config: CourierConfigLike;
-}
-
-/** What happened in one environment after an update: the write path's verdict. */
-export interface UpdateOutcome {
-  environment: string;
-  action: 'opened' | 'updated' | 'unchanged' | 'nothing';
-  pullRequest?: { number: number; url: string };
-  /** Older PRs this one superseded (closed or rewritten). */
-  superseded?: Array<{ number: number }>;
 }
 
 /** A plain HTTP route mounted beside Probot's webhook route (registry notifications, reports). */
@@ -72,16 +59,16 @@ export interface AppLog {
 export interface AppDeps {
   /** Validates a merged config object (strict schema). */
   validateConfig(value: unknown): ConfigValidation;
-  /** Plans and publishes image updates for one repository; returns what happened per environment. */
-  updateImages(target: UpdateTarget, releases: Release[]): Promise<UpdateOutcome[]>;
+  /** Runs one job (plan → one write path) for one repository; returns what happened per environment. */
+  runJob(target: JobTarget, request: JobRequest): Promise<JobOutcome[]>;
   /**
-   * Whether a repository may use an image, decided cheaply for fan-out. When absent, a repository
-   * uses an image when its config lists it in `images`, or when the config lists no images at all
+   * Whether a request may concern a repository, decided cheaply for fan-out. When absent, an image
+   * request concerns a repository whose config lists the image in `images`, or lists no images at all
    * (the planner then looks at the content and changes nothing if the image is not there).
    */
-  usesImage?(target: Omit<UpdateTarget, 'octokit'>, release: Release): boolean;
-  /** Level-triggered safety net: re-plan everything of one repository (periodic and on install). */
-  resync(target: UpdateTarget): Promise<UpdateOutcome[]>;
+  wants?(target: Omit<JobTarget, 'octokit'>, request: JobRequest): boolean;
+  /** Level-triggered safety net: every job's resync for one repository (periodic and on install). */
+  resync(target: JobTarget): Promise<JobOutcome[]>;
   /** Extra HTTP routes (registry notifications, cluster reports). */
   httpRoutes?: HttpRoute[];
   now(): Date;

@@ -3,7 +3,7 @@
  * embedders get independent counters), and the Octokit plugin that counts GitHub API calls.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { UpdateOutcome } from './app-deps.ts';
+import type { JobOutcome } from './jobs/job-outcome.ts';
 
 /** The metrics Courier records. */
 export interface CourierMetrics {
@@ -13,6 +13,7 @@ export interface CourierMetrics {
   githubRequests: Counter<'route' | 'method'>;
   rateLimitRemaining: Gauge<'resource'>;
   eventToPr: Histogram;
+  jobs: Counter;
 }
 
 /** Creates a fresh registry with Courier's metrics (and Node process metrics when asked). */
@@ -45,6 +46,12 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Couri
       labelNames: ['resource'],
       registers: [registry],
     }),
+    jobs: new Counter({
+      name: 'courier_jobs_total',
+      help: 'Job runs per environment, by job kind (image, promotion, rollout, rotation) and outcome (opened, updated, unchanged, nothing, failed).',
+      labelNames: ['job', 'outcome'],
+      registers: [registry],
+    }),
     eventToPr: new Histogram({
       name: 'courier_event_to_pr_seconds',
       help: 'Seconds from receiving a release event to its pull request being opened or updated.',
@@ -55,8 +62,9 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Couri
 }
 
 /** Records the write path's outcomes; `receivedAt` is when the earliest grouped event arrived. */
-export function recordOutcomes(metrics: CourierMetrics, outcomes: UpdateOutcome[], receivedAt: Date, now: Date): void {
+export function recordOutcomes(metrics: CourierMetrics, outcomes: JobOutcome[], receivedAt: Date, now: Date): void {
   for (const outcome of outcomes) {
+    metrics.jobs.inc({ job: outcome.kind, outcome: outcome.action });
     if (outcome.action === 'opened' || outcome.action === 'updated') {
       metrics.pullRequests.inc({ action: outcome.action });
       metrics.eventToPr.observe(Math.max(0, (now.getTime() - receivedAt.getTime()) / 1000));

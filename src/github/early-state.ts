@@ -11,7 +11,8 @@
 import type { Proposal } from '../core/proposal/proposal.ts';
 import { gitBlobOid } from './git-blob.ts';
 import type { GitHubClient } from './github-client.ts';
-import { proposalPaths, readPublishState, type PublishState, type RepoRef } from './publish-state.ts';
+import { proposalPaths, readPublishState, type PublishState } from './publish-state.ts';
+import type { RepoRef } from './repo-ref.ts';
 
 /** A state read started early, and the commit the plan is made from. */
 export interface EarlyState {

@@ -8,7 +8,8 @@ import { Conflict } from './errors.ts';
 import type { GitHubClient } from './github-client.ts';
 import type { MutationField } from './mutation-document.ts';
 import type { PublishPlan } from './publish-plan.ts';
-import type { PublishState, RepoRef } from './publish-state.ts';
+import type { PublishState } from './publish-state.ts';
+import type { RepoRef } from './repo-ref.ts';
 
 /** Colour of labels Courier creates (GitHub's neutral grey). */
 const LABEL_COLOR = 'ededed';

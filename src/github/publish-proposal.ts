@@ -18,10 +18,12 @@ import { Conflict, StaleProposal } from './errors.ts';
 import { countingClient, type GitHubClient } from './github-client.ts';
 import { runMutation, type MutationField } from './mutation-document.ts';
 import { planIsNoop, planPublish, type PlannedCommit, type PublishPlan } from './publish-plan.ts';
-import { readPublishState, type PublishState, type RemotePullRequest, type RepoRef } from './publish-state.ts';
+import { readPublishState, type PublishState } from './publish-state.ts';
+import type { RepoRef } from './repo-ref.ts';
 import { usableEarlyState, type EarlyState } from './early-state.ts';
 import { fitPullRequestBody } from './pr-body-limit.ts';
-import type { OpenPullRequestNode } from './supersede.ts';
+import type { OpenPullRequestNode } from './open-pull-requests.ts';
+import type { SupersedeRule } from '../core/proposal/supersede-rule.ts';
 import { ensureLabelIds, prExtrasFields } from './pr-extras.ts';
 
 /** What the write path did. */
@@ -35,6 +37,8 @@ export interface PublishResult {
   headSha?: string;
   /** PR closed because its change set became empty (the change is already on base). */
   closed?: number;
+  /** With `listOpen`: the repository's open PRs as the (last) state read saw them. */
+  openPullRequests?: OpenPullRequestNode[];
   requests: { total: number; mutating: number };
   warnings: Warning[];
 }
@@ -43,10 +47,10 @@ export interface PublishResult {
 export interface PublishOptions {
   dryRun?: boolean;
   now?: () => Date;
-  /** Body to converge to, given the open PR of the branch (used to carry a supersede note). */
-  decorateBody?: (existing: RemotePullRequest | null) => string;
-  /** When given, the state read also lists the repository's open PRs (no extra request) and hands them here. */
-  onOpenPullRequests?: (open: OpenPullRequestNode[]) => void;
+  /** The job's supersede rule: gives the body the branch's open PR converges to (e.g. with a supersede note). */
+  rule?: SupersedeRule;
+  /** Also list the repository's open PRs in the state read (no extra request); they come back in the result. */
+  listOpen?: boolean;
   /** A state read made while planning (see early-state.ts); used by the first attempt when it can stand in. */
   early?: EarlyState;
   /** Backoff of compare-and-swap retries; p-retry semantics, jittered. */
@@ -77,11 +81,10 @@ type Outcome = Omit<PublishResult, 'requests'>;
 async function attempt(gh: GitHubClient, repo: RepoRef, proposal: Proposal, opts: PublishOptions, early: EarlyState | undefined): Promise<Outcome> {
   const state =
     (early && (await usableEarlyState(early, proposal))) ??
-    (await readPublishState(gh, repo, proposal, { listOpen: opts.onOpenPullRequests !== undefined }));
-  if (state.openPullRequests) opts.onOpenPullRequests?.(state.openPullRequests);
-  const body = fitPullRequestBody(opts.decorateBody ? opts.decorateBody(state.pr) : proposal.body);
+    (await readPublishState(gh, repo, proposal, { listOpen: opts.listOpen === true }));
+  const body = fitPullRequestBody(opts.rule ? opts.rule.bodyFor(proposal, state.pr) : proposal.body);
   const plan = planPublish(proposal, state, body);
-  const outcome = plannedOutcome(plan, state, proposal);
+  const outcome = { ...plannedOutcome(plan, state, proposal), ...(state.openPullRequests ? { openPullRequests: state.openPullRequests } : {}) };
   if (plan.kind === 'write' && plan.branch !== 'keep' && plan.stalePaths.length > 0) {
     throw new StaleProposal(`base changed under the proposal in ${plan.stalePaths.join(', ')}; re-plan from the fresh base`, {
       repo: `${repo.owner}/${repo.repo}`,
@@ -90,8 +93,9 @@ async function attempt(gh: GitHubClient, repo: RepoRef, proposal: Proposal, opts
   }
   if (opts.dryRun) return { ...outcome, action: 'dry-run', planned: outcome.action };
   if (plan.kind === 'none' || planIsNoop(plan)) return outcome;
-  if (plan.kind === 'close') return closeObsolete(gh, state, proposal, opts.now ?? (() => new Date()));
-  return write(gh, repo, proposal, state, plan, body);
+  const open = state.openPullRequests ? { openPullRequests: state.openPullRequests } : {};
+  if (plan.kind === 'close') return { ...(await closeObsolete(gh, state, proposal, opts.now ?? (() => new Date()))), ...open };
+  return { ...(await write(gh, repo, proposal, state, plan, body)), ...open };
 }
 
 function plannedOutcome(plan: PublishPlan, state: PublishState, proposal: Proposal): Outcome & { action: Exclude<PublishResult['action'], 'dry-run'> } {

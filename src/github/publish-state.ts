@@ -6,13 +6,9 @@
 import type { Proposal } from '../core/proposal/proposal.ts';
 import type { GitHubClient } from './github-client.ts';
 import { GitHubError, NotFound } from './errors.ts';
-import { OPEN_PULL_REQUEST_FIELDS, type OpenPullRequestNode } from './supersede.ts';
+import { OPEN_PULL_REQUEST_FIELDS, type OpenPullRequestNode } from './open-pull-requests.ts';
+import type { RepoRef } from './repo-ref.ts';
 
-/** A repository: `{ owner, repo }` as in REST routes. */
-export interface RepoRef {
-  owner: string;
-  repo: string;
-}
 
 /** An open pull request of the proposal's branch. */
 export interface RemotePullRequest {

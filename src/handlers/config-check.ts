@@ -4,8 +4,13 @@
  * every problem with its path and line (as annotations on the config file).
  */
 import type { Context, ProbotOctokit } from 'probot';
-import type { AppDeps, AppLog, ConfigProblem } from '../app-deps.ts';
-import { CONFIG_PATH, loadConfig } from './config-loader.ts';
+import type { AppDeps, AppLog } from '../app-deps.ts';
+import type { ConfigProblem } from '../core/config/index.ts';
+import { CONFIG_PATH } from '../core/config/index.ts';
+import { loadConfig } from '../github/config-loader.ts';
+import { createCheckRun } from '../github/check-runs.ts';
+import { fromOctokit, type GitHubClient, type OctokitLike } from '../github/github-client.ts';
+import { readRepoFile } from '../github/repo-file.ts';
 import { lineOfField } from './config-lines.ts';
 import type { InstallationCache } from './installation-cache.ts';
 
@@ -58,9 +63,8 @@ async function checkConfigAt(
   log: Pick<AppLog, 'info'>,
 ): Promise<void> {
   const loaded = await loadConfig(octokit, deps, { owner: at.owner, repo: at.repo, ref: at.sha });
+  const gh = githubClient(octokit);
   const base = {
-    owner: at.owner,
-    repo: at.repo,
     name: CONFIG_CHECK_NAME,
     head_sha: at.sha,
     status: 'completed' as const,
@@ -71,7 +75,7 @@ async function checkConfigAt(
       loaded.status === 'missing'
         ? `No \`${CONFIG_PATH}\` here: Courier has nothing to do in this repository.`
         : `\`${CONFIG_PATH}\` is valid.`;
-    await octokit.rest.checks.create({ ...base, conclusion: 'success', output: { title: 'Courier config is valid', summary } });
+    await createCheckRun(gh, at, { ...base, conclusion: 'success', output: { title: 'Courier config is valid', summary } });
     log.info(`${CONFIG_CHECK_NAME} on ${at.owner}/${at.repo}@${at.sha}: success (${loaded.status})`);
     return;
   }
@@ -93,7 +97,7 @@ async function checkConfigAt(
       title: p.path || CONFIG_PATH,
       message: p.message,
     }));
-  await octokit.rest.checks.create({
+  await createCheckRun(gh, at, {
     ...base,
     conclusion: 'failure',
     output: { title: `Courier config: ${count}`, summary, annotations },
@@ -108,23 +112,15 @@ async function withLines(
   problems: ConfigProblem[],
 ): Promise<ConfigProblem[]> {
   if (problems.every((p) => p.line !== undefined || p.path === '')) return problems;
-  let text: string;
-  try {
-    const response = await octokit.rest.repos.getContent({
-      owner: at.owner,
-      repo: at.repo,
-      path: CONFIG_PATH,
-      ref: at.sha,
-      mediaType: { format: 'raw' },
-    });
-    text = String(response.data);
-  } catch (error) {
-    if ((error as { status?: number }).status === 404) return problems;
-    throw error;
-  }
+  const text = await readRepoFile(githubClient(octokit), at, CONFIG_PATH, at.sha);
+  if (text === undefined) return problems;
   return problems.map((p) => {
     if (p.line !== undefined || p.path === '') return p;
     const line = lineOfField(text, p.path);
     return line === undefined ? p : { ...p, line };
   });
+}
+
+function githubClient(octokit: ProbotOctokit): GitHubClient {
+  return fromOctokit(octokit as unknown as OctokitLike);
 }

@@ -6,8 +6,8 @@
 import type { ProbotOctokit } from 'probot';
 import { sameRepository } from '../core/image-update/image-ref.ts';
 import type { Release } from '../core/image-update/release.ts';
-import type { AppDeps, AppLog, CourierConfigLike, UpdateTarget } from '../app-deps.ts';
-import { loadConfig } from './config-loader.ts';
+import type { AppDeps, AppLog, CourierConfigLike, JobTarget } from '../app-deps.ts';
+import { loadConfig } from '../github/config-loader.ts';
 import type { InstallationCache } from './installation-cache.ts';
 
 /** Repository fields fan-out needs, as the REST API returns them. */
@@ -32,8 +32,8 @@ export async function configuredTargets(
   deps: Pick<AppDeps, 'validateConfig'>,
   log: Pick<AppLog, 'info' | 'warn'>,
   cache?: InstallationCache,
-): Promise<UpdateTarget[]> {
-  const targets: UpdateTarget[] = [];
+): Promise<JobTarget[]> {
+  const targets: JobTarget[] = [];
   for (const repository of repositories) {
     if (repository.archived) continue;
     const where = { owner: repository.owner.login, repo: repository.name };
@@ -63,9 +63,9 @@ function configUsesImage(config: CourierConfigLike, release: Release): boolean {
 }
 
 /** The releases a target should receive, by the injected test or the default one. */
-export function releasesFor(target: UpdateTarget, releases: Release[], deps: Pick<AppDeps, 'usesImage'>): Release[] {
+export function releasesFor(target: JobTarget, releases: Release[], deps: Pick<AppDeps, 'wants'>): Release[] {
   const { octokit: _octokit, ...plain } = target;
   return releases.filter((release) =>
-    deps.usesImage ? deps.usesImage(plain, release) : configUsesImage(target.config, release),
+    deps.wants ? deps.wants(plain, { kind: 'image', releases: [release] }) : configUsesImage(target.config, release),
   );
 }

@@ -13,7 +13,7 @@ import { configuredTargets, installationRepositories, releasesFor } from './fan-
 
 /** What the image triggers share. */
 export interface ImageServices {
-  deps: Pick<AppDeps, 'validateConfig' | 'usesImage'>;
+  deps: Pick<AppDeps, 'validateConfig' | 'wants'>;
   batcher: ReleaseBatcher;
   cache: InstallationCache;
 }

@@ -4,7 +4,7 @@
  * read per repository instead of one per event. Entries expire after a TTL and are dropped as soon
  * as a push changes the config or the installation's repositories change; the resync reads fresh.
  */
-import type { LoadedConfig } from './config-loader.ts';
+import type { LoadedConfig } from '../github/config-loader.ts';
 import type { RepositoryLike } from './fan-out.ts';
 
 /** How long a listing or a config is trusted without hearing about a change. */

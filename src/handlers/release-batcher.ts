@@ -1,10 +1,11 @@
 /**
  * Groups releases per repository over a short window so releases that arrive together become one
- * `updateImages` call (one PR per environment), and coalesces duplicate deliveries: the same webhook
+ * image-job run (one PR per environment), and coalesces duplicate deliveries: the same webhook
  * delivered ten times results in one call. Work on one repository is serialised.
  */
 import type { Release } from '../core/image-update/release.ts';
-import type { UpdateOutcome, UpdateTarget } from '../app-deps.ts';
+import type { JobOutcome } from '../jobs/job-outcome.ts';
+import type { JobTarget } from '../app-deps.ts';
 
 /** The default grouping window when the config sets none. */
 export const DEFAULT_GROUP_WINDOW_MS = 10_000;
@@ -16,10 +17,10 @@ export interface Scheduler {
 }
 
 /** What the batcher calls when a window closes. */
-export type FlushHandler = (target: UpdateTarget, releases: Release[], receivedAt: Date) => Promise<UpdateOutcome[]>;
+export type FlushHandler = (target: JobTarget, releases: Release[], receivedAt: Date) => Promise<JobOutcome[]>;
 
 interface Pending {
-  target: UpdateTarget;
+  target: JobTarget;
   releases: Map<string, Release>;
   deliveries: Set<string>;
   receivedAt: Date;
@@ -57,7 +58,7 @@ export class ReleaseBatcher {
       flush: FlushHandler;
       now: () => Date;
       scheduler?: Scheduler;
-      onError?: (error: unknown, target: UpdateTarget) => void;
+      onError?: (error: unknown, target: JobTarget) => void;
       maxSeenDeliveries?: number;
     },
   ) {}
@@ -79,7 +80,7 @@ export class ReleaseBatcher {
   }
 
   /** Adds releases for a repository; returns false when this delivery was already taken for it. */
-  add(target: UpdateTarget, releases: Release[], deliveryId: string): boolean {
+  add(target: JobTarget, releases: Release[], deliveryId: string): boolean {
     const key = repoKey(target);
     const seenKey = `${key}\n${deliveryId}`;
     if (this.#seen.has(seenKey)) return false;
@@ -160,7 +161,7 @@ export class ReleaseBatcher {
   }
 }
 
-function repoKey(target: Pick<UpdateTarget, 'installationId' | 'owner' | 'repo'>): string {
+function repoKey(target: Pick<JobTarget, 'installationId' | 'owner' | 'repo'>): string {
   return `${target.installationId}/${target.owner}/${target.repo}`.toLowerCase();
 }
 

@@ -5,7 +5,7 @@
  * the others.
  */
 import type { Probot, ProbotOctokit } from 'probot';
-import type { AppDeps, AppLog, UpdateTarget } from '../app-deps.ts';
+import type { AppDeps, AppLog, JobTarget } from '../app-deps.ts';
 import type { Scheduler } from './release-batcher.ts';
 import { configuredTargets, installationRepositories, type RepositoryLike } from './fan-out.ts';
 
@@ -118,6 +118,6 @@ export class Resync {
   }
 }
 
-function name(target: UpdateTarget): string {
+function name(target: JobTarget): string {
   return `${target.owner}/${target.repo}`;
 }

@@ -12,7 +12,7 @@ import type { CourierMetrics } from '../metrics.ts';
 import { InstallationCache } from '../handlers/installation-cache.ts';
 import { ReleaseBatcher, type Scheduler } from '../handlers/release-batcher.ts';
 import { Resync } from '../handlers/resync.ts';
-import { updateImagesFlush } from '../handlers/update-images.ts';
+import { imageJobFlush } from '../handlers/run-jobs.ts';
 import { builtinRoutes } from './builtin-routes.ts';
 import { createRouter } from './router.ts';
 
@@ -45,7 +45,7 @@ export async function startCourierServer(options: {
   await probot.ready();
   const log = probot.log.child({ name: 'courier' });
   const batcher = new ReleaseBatcher({
-    flush: updateImagesFlush(deps, metrics, log),
+    flush: imageJobFlush(deps, metrics, log),
     now: () => deps.now(),
     ...(options.scheduler ? { scheduler: options.scheduler } : {}),
     onError: (error, target) => log.error({ err: error }, `image update of ${target.owner}/${target.repo} failed`),

@@ -4,14 +4,13 @@
  */
 import { statSync } from 'node:fs';
 import { imageTemplatesFor } from '../builtin-templates.ts';
-import { defaultConfig, parseCourierConfig, type CourierConfig } from '../core/config/index.ts';
+import { CONFIG_PATH, defaultConfig, parseCourierConfig, type CourierConfig } from '../core/config/index.ts';
 import type { ImageTemplates } from '../core/image-update/image-proposal-view.ts';
 import type { RepoFile } from '../core/repo-model/repo-file.ts';
 import type { Warning } from '../core/proposal/change.ts';
 import { isYamlish, readTree } from '../git/local-repo.ts';
 
 /** Where the config lives, as PRODUCT.md fixes it. */
-export const CONFIG_PATH = '.github/courier.yml';
 
 /** A user-facing error of the local mode: one paragraph that names the problem and the fix. */
 export class LocalModeError extends Error {

@@ -9,17 +9,14 @@
  */
 import { formatCheckRunName } from '../core/reconcile/check-run-name.ts';
 import type { ReportObject } from '../core/reconcile/report.ts';
+import { commitTime, createCheckRun, listCheckRuns, updateCheckRun, type CheckRunBody } from '../github/check-runs.ts';
+import type { GitHubClient } from '../github/github-client.ts';
 import { checkRunContent, type CheckRunContent } from './check-run-summary.ts';
-
-/** The part of Octokit the writer uses (`octokit.request`). */
-export interface OctokitLike {
-  request(route: string, params?: Record<string, unknown>): Promise<{ data: any }>;
-}
 
 /** What the writer needs. */
 export interface CheckRunWriterDeps {
   /** An installation-authenticated client for the repository. */
-  octokitFor(owner: string, repo: string): Promise<OctokitLike>;
+  clientFor(owner: string, repo: string): Promise<GitHubClient>;
   now(): Date;
 }
 
@@ -65,33 +62,33 @@ export class CheckRunWriter {
     }
     const all = [...objects.values()];
     const name = formatCheckRunName(report.environment, report.cluster);
-    const octokit = await this.deps.octokitFor(report.owner, report.repo);
+    const gh = await this.deps.clientFor(report.owner, report.repo);
     for (const sha of touched) {
       const here = all.filter((o) => o.revision.sha === sha);
       const runKey = `${report.owner}/${report.repo}@${sha}#${name}`;
       let content: CheckRunContent;
       if (here.length > 0) {
-        content = checkRunContent(report.cluster, sha, all, await this.commitTime(octokit, report.owner, report.repo, sha));
+        content = checkRunContent(report.cluster, sha, all, await this.commitTime(gh, report.owner, report.repo, sha));
       } else {
         const known = this.runs.get(runKey);
         if (!known || known.completed) continue;
         content = { status: 'completed', title: `${report.cluster}: superseded by a newer commit`, summary: 'Every object of this cluster has moved on to a newer commit.' };
       }
-      await this.write(octokit, report, sha, name, runKey, content);
+      await this.write(gh, report, sha, name, runKey, content);
     }
   }
 
-  private async write(octokit: OctokitLike, r: ClusterReport, sha: string, name: string, runKey: string, content: CheckRunContent): Promise<void> {
+  private async write(gh: GitHubClient, r: ClusterReport, sha: string, name: string, runKey: string, content: CheckRunContent): Promise<void> {
     const fingerprint = JSON.stringify([content.status, content.conclusion, content.title, this.statesAt(r, sha)]);
     let known = this.runs.get(runKey);
     if (known?.fingerprint === fingerprint) {
       this.stats.unchanged++;
       return;
     }
-    if (!known) known = await this.findRun(octokit, r, sha, name);
+    if (!known) known = await this.findRun(gh, r, sha, name);
     const completed = content.status === 'completed';
     const now = this.deps.now().toISOString();
-    const body: Record<string, unknown> = {
+    const body: CheckRunBody = {
       status: content.status,
       output: { title: content.title, summary: content.summary },
     };
@@ -101,20 +98,11 @@ export class CheckRunWriter {
     }
     let id: number;
     if (known && (!known.completed || completed)) {
-      await octokit.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', { owner: r.owner, repo: r.repo, check_run_id: known.id, ...body });
+      await updateCheckRun(gh, r, known.id, body);
       id = known.id;
       this.stats.updated++;
     } else {
-      const { data } = await octokit.request('POST /repos/{owner}/{repo}/check-runs', {
-        owner: r.owner,
-        repo: r.repo,
-        name,
-        head_sha: sha,
-        external_id: externalId(r),
-        started_at: now,
-        ...body,
-      });
-      id = data.id;
+      id = await createCheckRun(gh, r, { name, head_sha: sha, external_id: externalId(r), started_at: now, ...body });
       this.stats.created++;
     }
     // Old commits stop changing; bound the memory by forgetting the oldest entries first.
@@ -127,17 +115,9 @@ export class CheckRunWriter {
    * the app). A workflow job or another app may use the same name; only runs carrying Courier's
    * `external_id` are ours to update (GitHub refuses updates of other apps' runs).
    */
-  private async findRun(octokit: OctokitLike, r: ClusterReport, sha: string, name: string): Promise<KnownRun | undefined> {
-    const { data } = await octokit.request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', {
-      owner: r.owner,
-      repo: r.repo,
-      ref: sha,
-      check_name: name,
-      filter: 'latest',
-      per_page: 20,
-    });
-    const runs: Array<{ id: number; status: string; external_id?: string | null }> = data?.check_runs ?? [];
-    const run = runs.find((x) => x.external_id === externalId(r));
+  private async findRun(gh: GitHubClient, r: ClusterReport, sha: string, name: string): Promise<KnownRun | undefined> {
+    const runs = await listCheckRuns(gh, r, sha, name);
+    const run = runs.find((x) => x.externalId === externalId(r));
     return run ? { id: run.id, fingerprint: '', completed: run.status === 'completed' } : undefined;
   }
 
@@ -149,14 +129,12 @@ export class CheckRunWriter {
   }
 
   /** The committer date of a commit, for lead times; cached, and undefined when unavailable. */
-  private async commitTime(octokit: OctokitLike, owner: string, repo: string, sha: string): Promise<Date | undefined> {
+  private async commitTime(gh: GitHubClient, owner: string, repo: string, sha: string): Promise<Date | undefined> {
     const key = `${owner}/${repo}@${sha}`;
     if (this.commitTimes.has(key)) return this.commitTimes.get(key);
     let time: Date | undefined;
     try {
-      const { data } = await octokit.request('GET /repos/{owner}/{repo}/commits/{ref}', { owner, repo, ref: sha });
-      const date = data?.commit?.committer?.date;
-      time = typeof date === 'string' ? new Date(date) : undefined;
+      time = await commitTime(gh, { owner, repo }, sha);
     } catch {
       time = undefined;
     }

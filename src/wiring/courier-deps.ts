@@ -1,6 +1,6 @@
 /**
  * The real dependencies of the App, from the environment: config validation, the clone cache, the
- * planner and write path, registry polling, and the registry/report routes. Wiring only.
+ * jobs (planner and write path), registry polling, and the registry/report routes. Wiring only.
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,8 +11,7 @@ import { CloneCache } from '../git/clone-cache.ts';
 import { createRegistryClient } from '../registry/oci-client.ts';
 import { notificationSettingsFromEnv } from '../registry/notification-auth.ts';
 import { loadClusterSecrets } from '../reports/cluster-secrets.ts';
-import { createImageResync } from './image-resync.ts';
-import { createImageUpdater } from './image-updater.ts';
+import { createJobs } from '../jobs/jobs.ts';
 import { releaseDetails } from './release-details.ts';
 import type { ServerServices } from './installations.ts';
 import { courierRoutes } from './routes.ts';
@@ -38,13 +37,8 @@ export function createCourierDeps(
   // Release details are a nicety: one quick attempt, no retries, so an unreachable registry costs nothing.
   const details = env.COURIER_RELEASE_DETAILS !== 'off';
   const describeRelease = releaseDetails(createRegistryClient({ retry: { retries: 0 } }), log);
-  const updateImages = createImageUpdater({ cloneCache, log, now, ...(details ? { describeRelease } : {}) });
-  const deps: AppDeps = {
-    validateConfig: validateCourierConfig,
-    updateImages,
-    resync: createImageResync({ listTags: (repository) => registry.listTags(repository), updateImages, log, now }),
-    now,
-  };
+  const jobs = createJobs({ cloneCache, log, now, listTags: (repository) => registry.listTags(repository), ...(details ? { describeRelease } : {}) });
+  const deps: AppDeps = { validateConfig: validateCourierConfig, runJob: jobs.runJob, resync: jobs.resync, now };
   const clusterSecrets = env.COURIER_CLUSTER_SECRETS_FILE ? loadClusterSecrets(env.COURIER_CLUSTER_SECRETS_FILE) : new Map<string, string>();
   if (clusterSecrets.size === 0) log.warn({}, 'no COURIER_CLUSTER_SECRETS_FILE (or it names no cluster): every cluster report will be refused');
   const routes = (services: ServerServices, metricsRegistry: Registry) =>

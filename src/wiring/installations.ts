@@ -2,12 +2,14 @@
  * Reaching repositories without a webhook context: which installation serves `owner/repo` (for
  * cluster reports), and every installation's configured repositories (for registry notifications).
  */
+import { fromOctokit, type OctokitLike } from '../github/github-client.ts';
+import { installationOf } from '../github/installation-of.ts';
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Probot, ProbotOctokit } from 'probot';
 import type { AppDeps, CourierConfigLike } from '../app-deps.ts';
 import type { Release } from '../core/image-update/release.ts';
-import { loadConfig } from '../handlers/config-loader.ts';
+import { loadConfig } from '../github/config-loader.ts';
 import { configuredTargets, installationRepositories, releasesFor } from '../handlers/fan-out.ts';
 import type { InstallationCache } from '../handlers/installation-cache.ts';
 import type { ReleaseBatcher } from '../handlers/release-batcher.ts';
@@ -31,13 +33,7 @@ export function repositoryClients(probot: Probot, now: () => Date) {
     let entry = known.get(key);
     if (!entry || entry.until < now().getTime()) {
       const app = await probot.auth();
-      const id = await app
-        .request('GET /repos/{owner}/{repo}/installation', { owner, repo })
-        .then((r) => r.data.id)
-        .catch((err: { status?: number }) => {
-          if (err.status === 404) return undefined;
-          throw err;
-        });
+      const id = await installationOf(fromOctokit(app as unknown as OctokitLike), { owner, repo });
       entry = { id, until: now().getTime() + INSTALLATION_TTL_MS };
       known.set(key, entry);
     }
@@ -63,7 +59,7 @@ export function repositoryConfigs(services: ServerServices, deps: Pick<AppDeps, 
  * Hands releases heard outside GitHub (registry notifications) to every installation's configured
  * repositories that use them. Identical notifications are taken once, like duplicate webhook deliveries.
  */
-export function dispatchToInstallations(services: ServerServices, deps: Pick<AppDeps, 'validateConfig' | 'usesImage'>) {
+export function dispatchToInstallations(services: ServerServices, deps: Pick<AppDeps, 'validateConfig' | 'wants'>) {
   return async (releases: Release[]): Promise<void> => {
     if (releases.length === 0) return;
     const id = `registry:${createHash('sha256').update(JSON.stringify(releases)).digest('hex')}`;

@@ -1,4 +1,5 @@
 /** The App's routes besides Probot's webhook: registry notifications and cluster reports. */
+import { fromOctokit, type OctokitLike } from '../github/github-client.ts';
 import type { Registry } from 'prom-client';
 import type { AppDeps, HttpRoute } from '../app-deps.ts';
 import { handleRegistryNotification } from '../registry/notification-route.ts';
@@ -21,16 +22,16 @@ export interface RouteSettings {
 const REPORT_TOLERANCE_SECONDS = 300;
 
 /** Builds `POST /api/courier/registry/:provider` and `POST /api/courier/reports` on the server's services. */
-export function courierRoutes(services: ServerServices, deps: Pick<AppDeps, 'validateConfig' | 'usesImage' | 'now'>, settings: RouteSettings): HttpRoute[] {
+export function courierRoutes(services: ServerServices, deps: Pick<AppDeps, 'validateConfig' | 'wants' | 'now'>, settings: RouteSettings): HttpRoute[] {
   const now = () => deps.now();
   const onReleases = dispatchToInstallations(services, deps);
   const repos = repositoryConfigs(services, deps, now);
   const writer = new CheckRunWriter({
     now,
-    async octokitFor(owner, repo) {
+    async clientFor(owner, repo) {
       const client = await repos.clients(owner, repo);
       if (!client) throw new Error(`${owner}/${repo}: Courier is not installed there`);
-      return client.octokit;
+      return fromOctokit(client.octokit as unknown as OctokitLike);
     },
   });
   const reportDeps = {

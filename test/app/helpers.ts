@@ -4,7 +4,8 @@ import { createRequire } from 'node:module';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { Probot } from 'probot';
-import type { AppDeps, CourierConfigLike, UpdateOutcome, UpdateTarget } from '../../src/app-deps.ts';
+import type { AppDeps, CourierConfigLike, JobTarget } from '../../src/app-deps.ts';
+import type { JobOutcome } from '../../src/jobs/job-outcome.ts';
 import type { Release } from '../../src/core/image-update/release.ts';
 import { createCourierOctokit } from '../../src/handlers/octokit.ts';
 import type { Scheduler } from '../../src/handlers/release-batcher.ts';
@@ -98,13 +99,13 @@ export function fakeValidate(value: unknown): ReturnType<AppDeps['validateConfig
 
 /** Fake deps that record calls. */
 export function fakeDeps(overrides: Partial<AppDeps> = {}) {
-  const updates: Array<{ target: UpdateTarget; releases: Release[] }> = [];
-  const resyncs: UpdateTarget[] = [];
+  const updates: Array<{ target: JobTarget; releases: Release[] }> = [];
+  const resyncs: JobTarget[] = [];
   const deps: AppDeps = {
     validateConfig: fakeValidate,
-    updateImages: async (target, releases) => {
-      updates.push({ target, releases });
-      return [{ environment: 'dev', action: 'opened', pullRequest: { number: 7, url: 'https://github.com/x/y/pull/7' } }] satisfies UpdateOutcome[];
+    runJob: async (target, request) => {
+      updates.push({ target, releases: request.releases });
+      return [{ kind: 'image', environment: 'dev', action: 'opened', pullRequest: { number: 7, url: 'https://github.com/x/y/pull/7' } }] satisfies JobOutcome[];
     },
     resync: async (target) => {
       resyncs.push(target);

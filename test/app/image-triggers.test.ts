@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { courierApp } from '../../src/app.ts';
 import { InstallationCache } from '../../src/handlers/installation-cache.ts';
 import { ReleaseBatcher } from '../../src/handlers/release-batcher.ts';
-import { updateImagesFlush } from '../../src/handlers/update-images.ts';
+import { imageJobFlush } from '../../src/handlers/run-jobs.ts';
 import { CONFIG_YAML, ManualScheduler, example, fakeDeps, repository, testProbot, tokenResponse } from './helpers.ts';
 
 const API = 'https://api.github.com';
@@ -18,7 +18,7 @@ function setup(overrides: Parameters<typeof fakeDeps>[0] = {}) {
   const clock = { now: new Date('2026-01-02T03:04:05Z') };
   const { deps, updates, resyncs } = fakeDeps({ now: () => clock.now, ...overrides });
   const scheduler = new ManualScheduler();
-  const batcher = new ReleaseBatcher({ scheduler, now: deps.now, flush: updateImagesFlush(deps, metrics, probot.log) });
+  const batcher = new ReleaseBatcher({ scheduler, now: deps.now, flush: imageJobFlush(deps, metrics, probot.log) });
   probot.load(courierApp({ deps, metrics, batcher, cache: new InstallationCache({ now: deps.now }) }));
   return { probot, logs, metrics, deps, updates, resyncs, scheduler, batcher, clock };
 }
@@ -95,7 +95,7 @@ describe('image triggers', () => {
     expect(text).toContain('courier_github_requests_total{route="/repos/{owner}/{repo}/contents/{path}",method="GET"} 4');
   });
 
-  it('the same delivery received 10 times results in one updateImages call and one fan-out', async () => {
+  it('the same delivery received 10 times results in one image job run and one fan-out', async () => {
     const { probot, updates, scheduler, batcher } = setup();
     const scope = mockInstallation(nock(API));
     for (let i = 0; i < 10; i++) {

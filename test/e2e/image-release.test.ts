@@ -10,7 +10,7 @@ import type { AppDeps } from '../../src/app-deps.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { signatureHeaders } from '../../src/core/reconcile/signature.ts';
 import { parseMetadata } from '../../src/core/proposal/names.ts';
-import { createImageResync } from '../../src/wiring/image-resync.ts';
+import { createImageResync } from '../../src/jobs/image-resync.ts';
 import { DISTRIBUTION_TOKEN, startCourierStack, type CourierStack } from '../support/courier-stack.ts';
 import { seedBareRepo, type SeededRepo } from '../support/bare-repo.ts';
 import { courierImageDispatch, installationRepositoriesAdded, pushTo, registryPackagePublished } from '../support/payloads.ts';
@@ -207,7 +207,7 @@ describe('registry polling (createImageResync)', () => {
       return ['1.3.0', '1.4.0', '1.9.1', '2.0.0-rc.1', 'latest'];
     };
     const config = `${CONFIG}images:\n  - repository: ghcr.io/acme/webapp\n    poll: true\n  - repository: ghcr.io/acme/webapp-migrations\n`;
-    await boot(config, (deps) => ({ ...deps, resync: createImageResync({ listTags, updateImages: deps.updateImages, log: { warn: () => undefined }, now: deps.now }) }));
+    await boot(config, (deps) => ({ ...deps, resync: createImageResync({ listTags, runJob: deps.runJob, log: { warn: () => undefined }, now: deps.now }) }));
     const added = installationRepositoriesAdded(INSTALLATION, ['acme/fleet']);
     expect(await stack!.webhook('installation_repositories', added, 'added-1')).toBe(200);
     expect(listed).toEqual(['ghcr.io/acme/webapp']);

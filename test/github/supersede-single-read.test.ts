@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { publishWithSupersede } from '../../src/github/publish-with-supersede.ts';
+import { imageSupersedeRule } from '../../src/core/image-update/image-supersede-rule.ts';
 import { FakeGitHub } from './fake-github.ts';
 import { BEFORE, FILE, REPO, makeClient, makeProposal, parseMeta } from './github-fixtures.ts';
 
@@ -10,7 +11,7 @@ afterEach(() => {
   nock.enableNetConnect();
 });
 
-const fast = { retry: { minTimeout: 1, maxTimeout: 5 }, parseMetadata: parseMeta, singleRead: true };
+const fast = { rule: imageSupersedeRule, retry: { minTimeout: 1, maxTimeout: 5 }, parseMetadata: parseMeta, singleRead: true };
 
 describe('publishWithSupersede with singleRead (update strategy, open PRs listed in the state read)', () => {
   it('updates the same-branch PR in place and closes a covered PR on another branch, without a list query', async () => {

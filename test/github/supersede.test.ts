@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { ProposalMetadata } from '../../src/core/proposal/proposal.ts';
 import { gitBlobOid } from '../../src/github/git-blob.ts';
 import { publishWithSupersede } from '../../src/github/publish-with-supersede.ts';
-import { bodyWithSupersedeNote, decideSupersede, type CourierPullRequest } from '../../src/github/supersede.ts';
+import { bodyWithSupersedeNote, decideSupersede, imageSupersedeRule } from '../../src/core/image-update/image-supersede-rule.ts';
+import type { CourierPullRequest } from '../../src/github/open-pull-requests.ts';
 import {
   AFTER,
   BASE,
@@ -109,7 +110,7 @@ describe('publishWithSupersede', () => {
     }));
     mockGraphQL('CourierCloseSuperseded', seen, () => ({ data: { comment0: { clientMutationId: null }, close0: { pullRequest: { number: 17 } } } }));
 
-    const result = await publishWithSupersede(makeClient(), REPO, proposal, { ...fast, parseMetadata: parseMeta });
+    const result = await publishWithSupersede(makeClient(), REPO, proposal, { ...fast, rule: imageSupersedeRule, parseMetadata: parseMeta });
 
     expect(result).toMatchObject({ action: 'updated', number: 42, superseded: [17] });
     expect(result.requests).toEqual({ total: 4, mutating: 2 });
@@ -136,7 +137,7 @@ describe('publishWithSupersede', () => {
     }));
     mockGraphQL('CourierDecorate', seen, () => ({ data: { labels: { clientMutationId: null } } }));
 
-    const result = await publishWithSupersede(makeClient(), REPO, proposal, { ...fast, strategy: 'close', parseMetadata: parseMeta });
+    const result = await publishWithSupersede(makeClient(), REPO, proposal, { ...fast, rule: imageSupersedeRule, strategy: 'close', parseMetadata: parseMeta });
 
     expect(result).toMatchObject({ action: 'created', number: 43, superseded: [42] });
     expect(seen[1]!.variables).toEqual({

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { UpdateTarget } from '../../src/app-deps.ts';
+import type { JobTarget } from '../../src/app-deps.ts';
 import type { Release } from '../../src/core/image-update/release.ts';
 import { DEFAULT_GROUP_WINDOW_MS, groupWindowMs, ReleaseBatcher } from '../../src/handlers/release-batcher.ts';
 import { ManualScheduler } from '../app/helpers.ts';
 
-const target = (repo: string, groupWindow?: number | string): UpdateTarget => ({
-  octokit: {} as UpdateTarget['octokit'],
+const target = (repo: string, groupWindow?: number | string): JobTarget => ({
+  octokit: {} as JobTarget['octokit'],
   installationId: 1,
   owner: 'acme',
   repo,

@@ -1,3 +1,4 @@
+import { fromOctokit } from '../../src/github/github-client.ts';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkRunContent } from '../../src/reports/check-run-summary.ts';
@@ -16,7 +17,7 @@ afterEach(() => {
   nock.enableNetConnect();
 });
 
-const writer = () => new CheckRunWriter({ octokitFor: async () => testOctokit(), now: () => NOW });
+const writer = () => new CheckRunWriter({ clientFor: async () => fromOctokit(testOctokit()), now: () => NOW });
 const github = () => nock('https://api.github.com');
 const noCommit = (scope: nock.Scope, sha: string) => scope.get(`/repos/acme/fleet/commits/${sha}`).reply(404, { message: 'Not Found' });
 const lookup = (scope: nock.Scope, sha: string, runs: unknown[]) =>

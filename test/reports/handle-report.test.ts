@@ -1,3 +1,4 @@
+import { fromOctokit } from '../../src/github/github-client.ts';
 import nock from 'nock';
 import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -140,7 +141,7 @@ describe('handleReport: shape and scope', () => {
 
 describe('handleReport with the check-run writer and GitHub', () => {
   it('creates the run on the first report and patches it as the state moves on', async () => {
-    const writer = new CheckRunWriter({ octokitFor: async () => testOctokit(), now: () => NOW });
+    const writer = new CheckRunWriter({ clientFor: async () => fromOctokit(testOctokit()), now: () => NOW });
     const d = deps({ writer });
     const api = nock('https://api.github.com')
       .get(`/repos/acme/fleet/commits/${B}`)

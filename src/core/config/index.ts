@@ -6,3 +6,4 @@ export { courierConfigMergeOptions } from './config-merge-options.ts';
 export { courierConfigJsonSchema } from './courier-config-json-schema.ts';
 export { configReferenceDocument, configReferenceMarkdown } from './config-reference-markdown.ts';
 export { parseDuration, InvalidDurationError, DURATION_PATTERN } from './parse-duration.ts';
+export { CONFIG_PATH } from './config-path.ts';

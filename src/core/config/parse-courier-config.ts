@@ -4,6 +4,7 @@
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
+import { CONFIG_PATH } from './config-path.ts';
 import { courierConfigSchema, type CourierConfig } from './courier-config-schema.ts';
 
 /** One thing wrong with a config: where (`environments[1].paths[0]`, and the line when known) and what. */
@@ -27,7 +28,7 @@ export function formatConfigPath(path: readonly PropertyKey[]): string {
 }
 
 /** Parses and validates the config file text; never throws. */
-export function parseCourierConfig(text: string, file = '.github/courier.yml'): ConfigResult {
+export function parseCourierConfig(text: string, file = CONFIG_PATH): ConfigResult {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {

@@ -7,6 +7,7 @@ import { formatBranch } from '../proposal/names.ts';
 import type { ImageUpdatePlan } from './plan-image-update.ts';
 import { buildImageProposalView, renderImageProposal, type ImageTemplates } from './image-proposal-view.ts';
 import { COURIER_LABEL, type Proposal } from '../proposal/proposal.ts';
+import type { ImageChange } from './image-change.ts';
 import type { Release } from './release.ts';
 
 
@@ -24,15 +25,40 @@ export function imageSubject(releases: readonly Release[]): string {
   return repositories.length === 1 ? repositories[0]! : `images-${repositories.map((r) => r.split('/').at(-1)).join('-')}`;
 }
 
-/** Builds the proposal for a planned image update (its commits are empty when nothing changes). */
-export function buildImageProposal(req: ImageProposalRequest): Proposal {
-  const { plan, releases, config } = req;
-  const environment = config.environments.find((e) => e.name === plan.environment)!;
+/**
+ * Everything of an image proposal that is known before planning: kind, environment, subject, branch,
+ * labels, reviewers, auto-merge and the metadata header. The planned proposal is built on it, and the
+ * App reads the write path's state for it while planning, so the two cannot drift.
+ */
+export function imageProposalHeader(config: CourierConfig, releases: readonly Release[], environmentName: string): Proposal {
+  const environment = config.environments.find((e) => e.name === environmentName)!;
   const subject = imageSubject(releases);
+  return {
+    kind: 'image',
+    environment: environment.name,
+    subject,
+    branch: formatBranch({ kind: 'image', environment: environment.name, subject }),
+    title: '',
+    body: '',
+    labels: [...new Set([COURIER_LABEL, ...config.pullRequests.labels])],
+    reviewers: config.pullRequests.reviewers,
+    teamReviewers: config.pullRequests.teamReviewers,
+    autoMerge: environment.autoMerge,
+    commits: [],
+    changeSet: { edits: [], changes: [], warnings: [] },
+    metadata: { version: 1, kind: 'image', environment: environment.name, subject },
+  };
+}
+
+/** Builds the proposal for a planned image update (its commits are empty when nothing changes). */
+export function buildImageProposal(req: ImageProposalRequest): Proposal<ImageChange> {
+  const { plan, releases, config } = req;
+  const header = imageProposalHeader(config, releases, plan.environment);
+  const environment = config.environments.find((e) => e.name === plan.environment)!;
   const clusterOf = (file: string): string | undefined => environment.clusters.find((c) => file.split('/').includes(c));
   const view = buildImageProposalView({
     environment: plan.environment,
-    subject,
+    subject: header.subject,
     releases,
     changes: plan.changeSet.changes,
     warnings: plan.changeSet.warnings,
@@ -41,16 +67,9 @@ export function buildImageProposal(req: ImageProposalRequest): Proposal {
   const text = renderImageProposal(view, req.templates);
   const edits = plan.changeSet.edits.map((e) => ({ path: e.path, before: e.before, after: e.after }));
   return {
-    kind: 'image',
-    environment: plan.environment,
-    subject,
-    branch: formatBranch({ kind: 'image', environment: plan.environment, subject }),
+    ...header,
     title: text.title,
     body: text.body,
-    labels: [...new Set([COURIER_LABEL, ...config.pullRequests.labels])],
-    reviewers: config.pullRequests.reviewers,
-    teamReviewers: config.pullRequests.teamReviewers,
-    autoMerge: environment.autoMerge,
     commits: edits.length > 0 ? [{ message: text.commitMessage, edits }] : [],
     changeSet: plan.changeSet,
     metadata: view.metadata,

@@ -103,6 +103,9 @@ function isMetadata(value: unknown): value is ProposalMetadata {
   const v = value as Record<string, unknown>;
   if (v.version !== 1 || !KINDS.includes(v.kind as ProposalKind)) return false;
   if (typeof v.environment !== 'string' || typeof v.subject !== 'string') return false;
+  if (v.dependsOn !== undefined && typeof v.dependsOn !== 'string') return false;
+  // `images` is the one job-data key every Courier version has written; a block whose images do not
+  // parse is treated as no block (a hand-edited body), so supersede never acts on half a record.
   if (v.images === undefined) return true;
   return (
     Array.isArray(v.images) &&

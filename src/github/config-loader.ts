@@ -6,11 +6,8 @@
  * ever half-applied.
  */
 import type { ProbotOctokit } from 'probot';
-import type { AppDeps, ConfigProblem, CourierConfigLike } from '../app-deps.ts';
-import { courierConfigMergeOptions } from '../core/config/index.ts';
-
-/** Where Courier's config lives in a repository. */
-export const CONFIG_PATH = '.github/courier.yml';
+import type { AppDeps, CourierConfigLike } from '../app-deps.ts';
+import { CONFIG_PATH, courierConfigMergeOptions, type ConfigProblem } from '../core/config/index.ts';
 
 /** The outcome of loading a repository's config. */
 export type LoadedConfig =

@@ -1,10 +1,11 @@
 /**
  * The level-triggered safety net for images: for every image a repository's config marks `poll: true`,
  * list the registry's tags, let the image's policy (or the never-downgrade default) pick the newest,
- * and run the ordinary image update. The write path is idempotent, so a resync that finds nothing new
+ * and run the ordinary image job. The write path is idempotent, so a resync that finds nothing new
  * costs reads only.
  */
-import type { UpdateOutcome, UpdateTarget } from '../app-deps.ts';
+import type { JobOutcome } from './job-outcome.ts';
+import type { JobTarget } from '../app-deps.ts';
 import { validateCourierConfig, type ImageConfig } from '../core/config/index.ts';
 import { canonicalRepository } from '../core/image-update/image-ref.ts';
 import { defaultReleasePolicy } from '../core/policies/default-release-policy.ts';
@@ -12,12 +13,13 @@ import { filterExcluded, exclusionListFromSpec } from '../core/policies/exclusio
 import { compilePolicy } from '../core/policies/compile-policy.ts';
 import { PolicyError, type TagPolicy } from '../core/policies/tag-policy.ts';
 import type { Release } from '../core/image-update/release.ts';
+import type { ImageRequest } from './image-job.ts';
 import { pollImages } from '../registry/poller.ts';
 
 /** What createImageResync needs. */
 export interface ImageResyncDeps {
   listTags(repository: string): Promise<string[]>;
-  updateImages(target: UpdateTarget, releases: Release[]): Promise<UpdateOutcome[]>;
+  runJob(target: JobTarget, request: ImageRequest): Promise<JobOutcome[]>;
   log: { warn(obj: object, msg: string): void };
   now(): Date;
 }
@@ -47,14 +49,14 @@ export async function latestReleases(images: readonly ImageConfig[], deps: Pick<
   return releases;
 }
 
-/** Builds `AppDeps.resync`: poll the config's `poll: true` images and update to what their policies select. */
-export function createImageResync(deps: ImageResyncDeps): (target: UpdateTarget) => Promise<UpdateOutcome[]> {
+/** The image job's part of the resync: poll the config's `poll: true` images and update to what their policies select. */
+export function createImageResync(deps: ImageResyncDeps): (target: JobTarget) => Promise<JobOutcome[]> {
   return async (target) => {
     const validated = validateCourierConfig(target.config);
     if (!validated.ok) return [];
     const polled = validated.config.images.filter((i) => i.poll);
     if (polled.length === 0) return [];
     const releases = await latestReleases(polled, deps);
-    return releases.length > 0 ? deps.updateImages(target, releases) : [];
+    return releases.length > 0 ? deps.runJob(target, { kind: 'image', releases }) : [];
   };
 }

@@ -2,7 +2,7 @@ import nock from 'nock';
 import { ProbotOctokit } from 'probot';
 import { describe, expect, it } from 'vitest';
 import { validateCourierConfig, type CourierConfig } from '../../src/core/config/index.ts';
-import { loadConfig } from '../../src/handlers/config-loader.ts';
+import { loadConfig } from '../../src/github/config-loader.ts';
 import { useStrictNock } from '../support/strict-nock.ts';
 
 const API = 'https://api.github.com';

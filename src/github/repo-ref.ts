@@ -1,0 +1,5 @@
+/** A repository: `{ owner, repo }` as in REST routes. */
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
