@@ -135,6 +135,31 @@ describe('updateImageReferences: kustomize and HelmRelease', () => {
   });
 });
 
+describe('updateImageReferences: HelmRelease tag@digest', () => {
+  const helm = (values: string): string =>
+    `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: app\nspec:\n  values:\n${values}`;
+  const release = { repository: 'ghcr.io/acme/app', tag: '1.1.0' };
+  it('bumps the version and puts the release digest in place of the old one', () => {
+    const text = helm(`    image:\n      repository: ghcr.io/acme/app\n      tag: 1.0.0@${OLD} # pinned\n`);
+    const result = updateImageReferences({ path: 'r.yaml', text }, ctx({ ...release, digest: DIGEST }));
+    expect(result.text).toBe(helm(`    image:\n      repository: ghcr.io/acme/app\n      tag: 1.1.0@${DIGEST} # pinned\n`));
+    expect(result.changes.map((c) => [c.field, c.old, c.new, c.reason])).toEqual([['spec.values.image.tag', `1.0.0@${OLD}`, `1.1.0@${DIGEST}`, 'helm-values']]);
+    expect(result.warnings).toEqual([]);
+  });
+  it('drops the stale digest with a warning when the release digest is unknown', () => {
+    const text = helm(`    image: {repository: ghcr.io/acme/app, tag: "v1.0.0@${OLD}"}\n`);
+    const result = updateImageReferences({ path: 'r.yaml', text }, ctx({ repository: 'ghcr.io/acme/app', tag: 'v1.1.0' }));
+    expect(result.text).toBe(helm('    image: {repository: ghcr.io/acme/app, tag: "v1.1.0"}\n'));
+    expect(result.warnings.map((w) => w.code)).toEqual(['stale-digest-removed']);
+  });
+  it('never downgrades a tag@digest and keeps a digest-only refresh for the same tag', () => {
+    const older = helm(`    image: {repository: ghcr.io/acme/app, tag: 1.2.0@${OLD}}\n`);
+    expect(updateImageReferences({ path: 'r.yaml', text: older }, ctx(release)).text).toBe(older);
+    const same = helm(`    image: {repository: ghcr.io/acme/app, tag: 1.1.0@${OLD}}\n`);
+    expect(updateImageReferences({ path: 'r.yaml', text: same }, ctx({ ...release, digest: DIGEST })).text).toBe(helm(`    image: {repository: ghcr.io/acme/app, tag: 1.1.0@${DIGEST}}\n`));
+  });
+});
+
 describe('updateImageReferences: naming variants', () => {
   const helm = (values: string): string =>
     `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: app\nspec:\n  values:\n${values}`;
