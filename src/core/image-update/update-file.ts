@@ -11,6 +11,7 @@ import { isParseFailure, objectRefOf, parseYamlFile } from '../yaml/yaml-file.ts
 import { documentMarkers, finishEdits, untouched } from './apply-setters.ts';
 import { containerSites } from './containers.ts';
 import { helmValueSites } from './helm-values.ts';
+import { imageFieldSites } from './image-fields.ts';
 import { spellings } from './image-template.ts';
 import { kustomizeImageSites } from './kustomize-images.ts';
 import type { FileUpdate, FileUpdateContext, VariableUse } from './model.ts';
@@ -87,7 +88,8 @@ export function updateImageReferences(file: RepoFile, ctx: FileUpdateContext): F
 
   const mayHoldMarkers = file.text.includes('$imagepolicy') || file.text.includes('io.k8s.cli.setters');
   for (const doc of parsed.documents) {
-    const marked = documentMarkers(file.path, parsed, doc, warnings, mayHoldMarkers);
+    // A top-level list (a JSON6902 patch file) has no markers Flux reads; without any it is still searched.
+    const marked = documentMarkers(file.path, parsed, doc, warnings, mayHoldMarkers) ?? (mayHoldMarkers ? undefined : []);
     if (!marked) continue;
     const state: PlanState = {
       file: file.path,
@@ -106,6 +108,9 @@ export function updateImageReferences(file: RepoFile, ctx: FileUpdateContext): F
       ...helmValueSites(doc),
       ...containerSites(doc, finder),
     ];
+    const taken = new Set(claimed);
+    for (const site of sites) for (const at of [site.ref, site.tag, site.digest]) if (at) taken.add(offsetOf(at));
+    sites.push(...imageFieldSites(doc, ctx.release.repository, taken));
     for (const site of sites) {
       const nodes = [site.ref, site.tag, site.digest].filter((at) => at !== undefined);
       if (nodes.some((at) => claimed.has(offsetOf(at)))) continue;
