@@ -4,7 +4,7 @@
  * that does not parse becomes a warning with file and line, never an exception.
  */
 import { posix } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type YAMLMap } from 'yaml';
 import type { ImagePolicySpec } from '../policies/tag-policy.ts';
 import type { RepoFile } from './repo-file.ts';
 import type { Warning } from '../proposal/change.ts';
@@ -132,9 +132,15 @@ class DocReader {
     readonly warnings: Warning[],
   ) {}
 
+  /** The node at a path; an alias (`*app`) reads as its anchored node, as YAML defines it. */
   node(path: readonly string[]): Node | undefined {
     const n = this.doc.getIn(path, true) as Node | undefined;
-    return n ?? undefined;
+    return this.resolve(n);
+  }
+
+  resolve(n: unknown): Node | undefined {
+    if (isAlias(n)) return (n.resolve(this.doc) as Node | undefined) ?? undefined;
+    return (n as Node | null | undefined) ?? undefined;
   }
 
   str(path: readonly string[]): string | undefined {
@@ -189,9 +195,10 @@ class DocReader {
     if (isMap(subs)) {
       for (const pair of (subs as YAMLMap).items) {
         if (!isScalar(pair.key)) continue;
-        const value = pair.value as Node | null;
+        const written = pair.value as Node | null;
+        const value = this.resolve(written);
         if (isScalar(value) && (typeof value.value === 'string' || typeof value.value === 'number' || typeof value.value === 'boolean')) {
-          substitute.set(String(pair.key.value), { value: String(value.value), line: this.lineAt(value) });
+          substitute.set(String(pair.key.value), { value: String(value.value), line: this.lineAt(written), ...(isAlias(written) ? { alias: true as const } : {}) });
         } else {
           this.warn('flux-object-invalid', `postBuild.substitute.${String(pair.key.value)} of Kustomization ${base.name} is not a string, ignored`, value ?? undefined);
         }

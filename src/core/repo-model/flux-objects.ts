@@ -20,6 +20,8 @@ export interface Located {
 export interface LocatedValue {
   value: string;
   line: number;
+  /** True when written as an alias (`APP: *app`): the value is the anchor's, and it is edited there, never here. */
+  alias?: true;
 }
 
 /** A `kustomize.toolkit.fluxcd.io` Kustomization (any version). */
