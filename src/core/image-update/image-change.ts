@@ -17,7 +17,9 @@ export type ImageChangeReason =
   /** The `value` of a JSON6902 patch operation (patch files, inline `patches`). */
   | 'json6902-patch'
   /** `repository` + `tag`/`digest` keys outside HelmRelease values (values files behind `valuesFrom`). */
-  | 'image-mapping';
+  | 'image-mapping'
+  /** Inside an inline kustomize patch block (`patches[].patch: |`) of a kustomization, Flux Kustomization or HelmRelease post-renderer. */
+  | 'inline-patch';
 
 /** One edited image reference. */
 export interface ImageChange extends Change {

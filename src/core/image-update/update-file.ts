@@ -12,6 +12,8 @@ import { documentMarkers, finishEdits, untouched } from './apply-setters.ts';
 import { containerSites } from './containers.ts';
 import { helmValueSites } from './helm-values.ts';
 import { imageFieldSites } from './image-fields.ts';
+import { mayHoldInlinePatches, updateInlinePatches } from './inline-patches.ts';
+import type { Document } from 'yaml';
 import { spellings } from './image-template.ts';
 import { kustomizeImageSites } from './kustomize-images.ts';
 import type { FileUpdate, FileUpdateContext, VariableUse } from './model.ts';
@@ -103,19 +105,20 @@ export function updateImageReferences(file: RepoFile, ctx: FileUpdateContext): F
       variables,
     };
     const claimed = planMarkers(marked, ctx, state, refused);
-    const sites: ImageSite[] = [
-      ...kustomizeImageSites(file.path, doc),
-      ...helmValueSites(doc),
-      ...containerSites(doc, finder),
-    ];
-    const taken = new Set(claimed);
-    for (const site of sites) for (const at of [site.ref, site.tag, site.digest]) if (at) taken.add(offsetOf(at));
-    sites.push(...imageFieldSites(doc, ctx.release.repository, taken));
-    for (const site of sites) {
-      const nodes = [site.ref, site.tag, site.digest].filter((at) => at !== undefined);
-      if (nodes.some((at) => claimed.has(offsetOf(at)))) continue;
-      planSite(site, state);
-    }
+    for (const site of documentSites(file.path, doc, finder, ctx.release.repository, claimed)) planSite(site, state);
   }
-  return finishEdits(file, edits, changes, warnings, variables);
+  const update = finishEdits(file, edits, changes, warnings, variables);
+  return mayHoldInlinePatches(file.text) ? updateInlinePatches(file.path, update, ctx) : update;
+}
+
+/**
+ * Every unmarked image site of a document: the kind-specific finders first, then the generic ones for
+ * scalars nobody claimed. Sites touching a marked scalar (`claimed` offsets) are left to the marker.
+ */
+export function documentSites(path: string, doc: Document.Parsed, finder: FinderContext, repository: string, claimed: ReadonlySet<number> = new Set()): ImageSite[] {
+  const sites: ImageSite[] = [...kustomizeImageSites(path, doc), ...helmValueSites(doc), ...containerSites(doc, finder)];
+  const taken = new Set(claimed);
+  for (const site of sites) for (const at of [site.ref, site.tag, site.digest]) if (at) taken.add(offsetOf(at));
+  sites.push(...imageFieldSites(doc, repository, taken));
+  return sites.filter((site) => ![site.ref, site.tag, site.digest].some((at) => at !== undefined && claimed.has(offsetOf(at))));
 }
