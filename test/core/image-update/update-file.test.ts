@@ -3,6 +3,7 @@ import { applySetters, fillVariables, mightReference, parseImageTemplate, update
 import type { FileUpdateContext } from '../../../src/core/image-update/index.ts';
 import type { Release } from '../../../src/core/image-update/release.ts';
 import { semverPolicy } from './test-policies.ts';
+import { defaultReleasePolicy } from '../../../src/core/policies/default-release-policy.ts';
 
 const DIGEST = `sha256:${'c'.repeat(64)}`;
 const OLD = `sha256:${'d'.repeat(64)}`;
@@ -223,5 +224,19 @@ describe('applySetters', () => {
     const text = '---\n# head\nx: old # {"$imagepolicy": "a:b:tag"}\n# foot\n';
     const result = applySetters({ path: 'x.yaml', text }, new Map([['a:b:tag', 'new']]));
     expect(result.text).toBe('---\n# head\nx: new # {"$imagepolicy": "a:b:tag"}\n# foot\n');
+  });
+});
+
+describe('updateImageReferences: refusals name the rule', () => {
+  it.each([
+    ['3.20', '3.21.1', /3\.21\.1 has 3 numeric parts and 3\.20 has 2: a different tag shape/],
+    ['6.14.1', '6.15.0-rc.1', /6\.15\.0-rc\.1 is a prerelease and the current 6\.14\.1 is stable/],
+  ])('%s → %s', (current, released, pattern) => {
+    const text = deployment(`docker.io/library/alpine:${current}`);
+    const result = updateImageReferences({ path: 'd.yaml', text }, ctx({ repository: 'docker.io/library/alpine', tag: released }, { defaultPolicy: defaultReleasePolicy() }));
+    expect(result.text).toBe(text);
+    expect(result.warnings.map((w) => w.code)).toEqual(['not-newer']);
+    expect(result.warnings[0]!.message).toMatch(pattern);
+    expect(result.warnings[0]!.message).not.toMatch(/downgrade/);
   });
 });
