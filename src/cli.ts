@@ -1,6 +1,8 @@
 /** `courier` command line: the local-repository mode, wiring only. */
 import { Command, CommanderError } from 'commander';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runDemo } from './local/demo.ts';
 import { formatImageUpdate } from './local/format-result.ts';
 import { LocalModeError } from './local/load-local-repo.ts';
@@ -19,6 +21,16 @@ interface ImageOptions {
   image: string;
   env?: string;
   digest?: string;
+  force?: boolean;
+}
+
+/** The package version, from the nearest package.json above this module (source or compiled layout). */
+function packageVersion(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+    if (dirname(dir) === dir) return 'unknown';
+  }
 }
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
@@ -26,27 +38,31 @@ export async function main(argv: string[], out: TextSink = process.stdout, err: 
   let exitCode = 0;
   const program = new Command('courier')
     .description('Courier local mode: the same engine as the GitHub App, against a local git checkout.')
+    .version(packageVersion(), '-V, --version', 'print the version of Courier')
     .exitOverride()
     .configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => err.write(s) });
 
-  const imageCommand = (name: 'plan' | 'bump', description: string) =>
-    program
+  const imageCommand = (name: 'plan' | 'bump', description: string) => {
+    const command = program
       .command(name)
       .description(description)
       .requiredOption('--repo <dir>', 'git repository (its committed HEAD is read, not the working tree)')
       .requiredOption('--image <ref>', 'released image, e.g. ghcr.io/acme/app:1.2.3[@sha256:…]')
       .option('--env <name>', 'environment to change (default: the first in promotion order)')
-      .option('--digest <sha256:…>', 'digest of the release, for references pinned by digest')
-      .action(async (opts: ImageOptions) => {
-        const result = await runImageUpdate({
-          dir: resolve(opts.repo),
-          image: opts.image,
-          write: name === 'bump',
-          ...(opts.env ? { environment: opts.env } : {}),
-          ...(opts.digest ? { digest: opts.digest } : {}),
-        });
-        out.write(formatImageUpdate(result, name));
+      .option('--digest <sha256:…>', 'digest of the release, for references pinned by digest');
+    if (name === 'bump') command.option('--force', 'replace the courier/ branch even when it holds commits Courier did not write');
+    return command.action(async (opts: ImageOptions) => {
+      const result = await runImageUpdate({
+        dir: resolve(opts.repo),
+        image: opts.image,
+        write: name === 'bump',
+        ...(opts.env ? { environment: opts.env } : {}),
+        ...(opts.digest ? { digest: opts.digest } : {}),
+        ...(opts.force ? { force: true } : {}),
       });
+      out.write(formatImageUpdate(result, name));
+    });
+  };
 
   imageCommand('plan', 'show what an image release would change, as a unified diff and the pull request; changes nothing');
   imageCommand('bump', 'write the image update as one commit on a courier/… branch; HEAD and the working tree stay as they are');

@@ -85,7 +85,48 @@ export interface GitIdentity {
   email: string;
 }
 
-const COURIER_IDENTITY: GitIdentity = { name: 'Courier', email: 'courier@localhost' };
+/** Courier commits as this committer, which is how it recognises its own commits on a branch later. */
+export const COURIER_IDENTITY: GitIdentity = { name: 'Courier', email: 'courier@localhost' };
+
+/** The user's `user.name` and `user.email` as git resolves them for `dir` (repository, global config); undefined when either is unset. */
+export async function userIdentity(dir: string): Promise<GitIdentity | undefined> {
+  const get = (key: string): Promise<string> =>
+    git(dir)
+      .raw(['config', '--get', key])
+      .then((out) => out.trim())
+      .catch(() => '');
+  const [name, email] = await Promise.all([get('user.name'), get('user.email')]);
+  return name && email ? { name, email } : undefined;
+}
+
+/** What a checkout holds besides the committed tree Courier reads. */
+export interface CheckoutState {
+  /** The repository's top-level folder (absolute). */
+  root: string;
+  head: string;
+  /** The checked-out branch, undefined on a detached HEAD. */
+  branch?: string;
+  /** Paths with uncommitted changes (staged, unstaged or untracked), repo-relative. */
+  uncommitted: string[];
+}
+
+/** Describes the checkout around `dir`: root, HEAD and the uncommitted paths that a committed read ignores. */
+export async function describeCheckout(dir: string): Promise<CheckoutState> {
+  const root = (await git(dir).raw(['rev-parse', '--show-toplevel']).catch(() => '')).trim();
+  if (!root) throw new LocalRepoError(dir, 'not inside a git repository: pass the folder of a git checkout to --repo');
+  const head = await resolveCommit(root, 'HEAD');
+  const branch = (await git(root).raw(['symbolic-ref', '-q', '--short', 'HEAD']).catch(() => '')).trim();
+  // -z: paths exactly as stored, no quoting; each entry is "XY path", renames add the old path as its own entry.
+  const status = await git(root).raw(['status', '--porcelain=v1', '-z', '-uall']);
+  const uncommitted: string[] = [];
+  const entries = status.split('\0').filter((e) => e !== '');
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
+    uncommitted.push(entry.slice(3));
+    if (entry[0] === 'R' || entry[0] === 'C') i++; // the source path of a rename or copy
+  }
+  return { root, head, ...(branch ? { branch } : {}), uncommitted: uncommitted.sort() };
+}
 
 /** Input of commitToBranch: the branch to (re)write and the one commit it gets. */
 export interface CommitToBranchInput {
@@ -95,18 +136,39 @@ export interface CommitToBranchInput {
   message: string;
   /** Whole-file edits; `after: null` deletes the file. Paths are repo-relative POSIX. */
   edits: ReadonlyArray<{ path: string; after: string | null }>;
+  /** Author of the commit; the user's git identity (userIdentity) when omitted, else Courier. The committer is always Courier. */
   author?: GitIdentity;
+  /** Replace the branch even when it holds commits Courier did not write (they are reported in `discarded`). */
+  force?: boolean;
   /** Author and committer date (deterministic commits in tests and re-runs). */
   date?: Date;
+}
+
+/** A commit on a branch that Courier did not write. */
+export interface ForeignCommit {
+  commit: string;
+  subject: string;
+  author: string;
+}
+
+/** What commitToBranch did to the branch. */
+export interface BranchWrite {
+  commit: string;
+  branch: string;
+  /** created: new branch; updated: rebuilt a branch holding only Courier's commits; replaced: `force` discarded `discarded`. */
+  action: 'created' | 'updated' | 'replaced';
+  discarded: ForeignCommit[];
 }
 
 /**
  * Points `refs/heads/<branch>` at ONE new commit on top of `parent` holding exactly `edits`. Works on
  * a temporary index (GIT_INDEX_FILE), so the current branch, HEAD, the index and the working tree
- * are untouched. Replaces an existing Courier branch (`courier/…`); refuses any other existing branch
- * and the checked-out branch. Existing files keep their mode.
+ * are untouched. Rebuilds an existing Courier branch (`courier/…`) when every commit on it that
+ * `parent` lacks was committed by Courier; a commit someone else added (a reviewer's fix-up) makes it
+ * refuse, naming the commit, unless `force`. Refuses any other existing branch and the checked-out
+ * branch. Existing files keep their mode.
  */
-export async function commitToBranch(dir: string, input: CommitToBranchInput): Promise<{ commit: string; branch: string }> {
+export async function commitToBranch(dir: string, input: CommitToBranchInput): Promise<BranchWrite> {
   const { branch, message, edits } = input;
   const ref = `refs/heads/${branch}`;
   const normal = await git(dir)
@@ -124,16 +186,25 @@ export async function commitToBranch(dir: string, input: CommitToBranchInput): P
   }
   const head = (await git(dir).raw(['symbolic-ref', '-q', 'HEAD']).catch(() => '')).trim();
   if (head === ref) throw new LocalRepoError(dir, `branch "${branch}" is checked out; switch to another branch first`);
+  const discarded = existing ? await foreignCommits(dir, existing, parent) : [];
+  if (discarded.length > 0 && !input.force) {
+    const list = discarded.map(describeCommit).join(', ');
+    const count = discarded.length === 1 ? '1 commit' : `${discarded.length} commits`;
+    throw new LocalRepoError(
+      dir,
+      `branch ${branch} holds ${count} Courier did not write: ${list}; nothing was changed. Move ${discarded.length === 1 ? 'it' : 'them'} to another branch (or merge the branch) first, or run again with --force to replace the branch and discard ${discarded.length === 1 ? 'it' : 'them'}.`,
+    );
+  }
 
   const scratch = await mkdtemp(join(tmpdir(), 'courier-commit-'));
   try {
-    const who = input.author ?? COURIER_IDENTITY;
+    const who = input.author ?? (await userIdentity(dir)) ?? COURIER_IDENTITY;
     const env: Record<string, string> = {
       GIT_INDEX_FILE: join(scratch, 'index'),
       GIT_AUTHOR_NAME: who.name,
       GIT_AUTHOR_EMAIL: who.email,
-      GIT_COMMITTER_NAME: who.name,
-      GIT_COMMITTER_EMAIL: who.email,
+      GIT_COMMITTER_NAME: COURIER_IDENTITY.name,
+      GIT_COMMITTER_EMAIL: COURIER_IDENTITY.email,
     };
     if (input.date) env.GIT_AUTHOR_DATE = env.GIT_COMMITTER_DATE = `@${Math.floor(input.date.getTime() / 1000)} +0000`;
     const g = git(dir, env);
@@ -160,10 +231,26 @@ export async function commitToBranch(dir: string, input: CommitToBranchInput): P
     const commit = (await g.raw(['commit-tree', tree, '-p', parent, '-m', message])).trim();
     // Compare-and-swap: fail if the branch moved since we looked.
     await g.raw(['update-ref', '-m', 'courier: rebuild branch', ref, commit, existing || '0'.repeat(parent.length)]);
-    return { commit, branch };
+    return { commit, branch, action: !existing ? 'created' : discarded.length > 0 ? 'replaced' : 'updated', discarded };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** `abc123def456 "subject" by Name <email>`, for messages. */
+export function describeCommit(c: ForeignCommit): string {
+  return `${c.commit.slice(0, 12)} "${c.subject}" by ${c.author}`;
+}
+
+/** Commits on `tip` that `base` lacks and whose committer is not Courier. */
+async function foreignCommits(dir: string, tip: string, base: string): Promise<ForeignCommit[]> {
+  const out = await git(dir).raw(['log', '--format=%H%x00%ce%x00%an <%ae>%x00%s', tip, `^${base}`]);
+  return out
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => line.split('\0'))
+    .filter(([, committer]) => committer !== COURIER_IDENTITY.email)
+    .map(([commit, , author, subject]) => ({ commit: commit!, author: author!, subject: subject ?? '' }));
 }
 
 function isSafePath(path: string): boolean {

@@ -8,7 +8,8 @@ import { CONFIG_PATH, defaultConfig, parseCourierConfig, type CourierConfig } fr
 import type { ImageTemplates } from '../core/image-update/image-proposal-view.ts';
 import type { RepoFile } from '../core/repo-model/repo-file.ts';
 import type { Warning } from '../core/proposal/change.ts';
-import { isYamlish, readTree } from '../git/local-repo.ts';
+import { describeCheckout, isYamlish, readTree, type CheckoutState } from '../git/local-repo.ts';
+import { relative } from 'node:path';
 
 /** Where the config lives, as PRODUCT.md fixes it. */
 
@@ -22,7 +23,10 @@ export class LocalModeError extends Error {
 
 /** A repository loaded for planning. */
 export interface LocalRepo {
+  /** The repository root (where --repo pointed, or the root above it). */
   dir: string;
+  /** Lines saying what was read and what was ignored, for the CLI to print. */
+  notes: string[];
   files: RepoFile[];
   skipped: Warning[];
   config: CourierConfig;
@@ -36,7 +40,9 @@ export async function loadLocalRepo(dir: string): Promise<LocalRepo> {
   if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
     throw new LocalModeError(`${dir} is not a directory: pass the folder of a git checkout to --repo, e.g. --repo .`);
   }
-  const { files, skipped } = await readTree(dir, 'HEAD', { include: (p) => isYamlish(p) || p.endsWith('.hbs') });
+  const checkout = await describeCheckout(dir);
+  const root = checkout.root;
+  const { files, skipped } = await readTree(root, checkout.head, { include: (p) => isYamlish(p) || p.endsWith('.hbs') });
   const yaml = files.filter((f) => isYamlish(f.path));
   const configFile = files.find((f) => f.path === CONFIG_PATH);
   let config: CourierConfig;
@@ -51,5 +57,20 @@ export async function loadLocalRepo(dir: string): Promise<LocalRepo> {
     config = defaultConfig();
   }
   const templates = imageTemplatesFor(files, config.pullRequests.templates);
-  return { dir, files: yaml, skipped, config, defaulted: !configFile, templates };
+  return { dir: root, notes: checkoutNotes(dir, checkout), files: yaml, skipped, config, defaulted: !configFile, templates };
+}
+
+/** What was read (root, committed HEAD) and what was ignored (uncommitted changes, an uncommitted config). */
+function checkoutNotes(dir: string, checkout: CheckoutState): string[] {
+  const sub = relative(checkout.root, dir).split('\\').join('/');
+  const where = sub && sub !== '.' ? ` (the repository root; --repo pointed at its subfolder ${sub}, and Courier works on the whole repository)` : '';
+  const notes = [`read: committed HEAD ${checkout.head.slice(0, 12)}${checkout.branch ? ` (${checkout.branch})` : ''} of ${checkout.root}${where}`];
+  const changed = checkout.uncommitted;
+  if (changed.length > 0) {
+    const shown = changed.length > 10 ? `${changed.slice(0, 10).join(', ')}, …` : changed.join(', ');
+    const count = changed.length === 1 ? '1 uncommitted change' : `${changed.length} uncommitted changes`;
+    notes.push(`ignored: ${count} (${shown}); Courier reads committed files only, so commit them to include them`);
+  }
+  if (changed.includes(CONFIG_PATH)) notes.push(`ignored: ${CONFIG_PATH} has uncommitted changes; the committed version was used`);
+  return notes;
 }

@@ -9,7 +9,7 @@ import { planImageUpdate, PlanError } from '../core/image-update/plan-image-upda
 import type { Proposal } from '../core/proposal/proposal.ts';
 import type { Release } from '../core/image-update/release.ts';
 import type { Warning } from '../core/proposal/change.ts';
-import { commitToBranch } from '../git/local-repo.ts';
+import { commitToBranch, type ForeignCommit } from '../git/local-repo.ts';
 import { loadLocalRepo, LocalModeError } from './load-local-repo.ts';
 
 /** Input of runImageUpdate. */
@@ -22,6 +22,8 @@ export interface LocalImageUpdate {
   write: boolean;
   /** Commit date, for reproducible commits. */
   date?: Date;
+  /** Replace a courier/ branch even when it holds commits Courier did not write. */
+  force?: boolean;
 }
 
 /** What the local run did, for the CLI to print. */
@@ -33,7 +35,9 @@ export interface LocalImageUpdateResult {
   proposal: Proposal;
   diff: string;
   warnings: Warning[];
-  branch?: { name: string; commit: string };
+  /** What was read and what was ignored (repository root, committed HEAD, uncommitted changes). */
+  notes: string[];
+  branch?: { name: string; commit: string; action: 'created' | 'updated' | 'replaced'; discarded: ForeignCommit[] };
 }
 
 /** Parses `--image repo:tag[@digest]` into a release, or throws LocalModeError saying what is wrong. */
@@ -87,11 +91,18 @@ export async function runImageUpdate(req: LocalImageUpdate): Promise<LocalImageU
     proposal,
     diff,
     warnings: [...repo.skipped, ...plan.changeSet.warnings],
+    notes: repo.notes,
   };
   if (req.write && proposal.commits.length > 0) {
     const commit = proposal.commits[0]!;
-    const written = await commitToBranch(req.dir, { branch: proposal.branch, message: commit.message, edits: commit.edits, ...(req.date ? { date: req.date } : {}) });
-    result.branch = { name: written.branch, commit: written.commit };
+    const written = await commitToBranch(repo.dir, {
+      branch: proposal.branch,
+      message: commit.message,
+      edits: commit.edits,
+      ...(req.date ? { date: req.date } : {}),
+      ...(req.force ? { force: true } : {}),
+    });
+    result.branch = { name: written.branch, commit: written.commit, action: written.action, discarded: written.discarded };
   }
   return result;
 }

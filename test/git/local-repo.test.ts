@@ -149,9 +149,11 @@ describe('commitToBranch', () => {
     expect(run(dir, ['cat-file', 'blob', `${result.commit}:apps/app/deploy.yaml`])).toBe('image: app:2.0.0\r\n');
     expect(run(dir, ['ls-tree', result.commit, 'scripts/run.yaml'])).toMatch(/^100755 /);
     expect(run(dir, ['ls-tree', result.commit, 'clusters/new dir/new.yaml'])).toMatch(/^100644 /);
-    expect(run(dir, ['log', '-1', '--format=%an <%ae>|%cn|%aI|%B', result.commit]).trim()).toBe(
-      'Courier Bot <bot@example.com>|Courier Bot|2026-01-02T03:04:05+00:00|Update app to 2.0.0\n\nBody line.',
+    // The committer is always Courier: that is how a later run tells its own commits from someone else's.
+    expect(run(dir, ['log', '-1', '--format=%an <%ae>|%cn <%ce>|%aI|%B', result.commit]).trim()).toBe(
+      'Courier Bot <bot@example.com>|Courier <courier@localhost>|2026-01-02T03:04:05+00:00|Update app to 2.0.0\n\nBody line.',
     );
+    expect(result.action).toBe('created');
   });
 
   it('replaces an existing Courier branch with one fresh commit, deterministically', async () => {

@@ -151,7 +151,8 @@ describe('courier bump', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('-      PODINFO_VERSION: "6.5.0"');
     expect(r.out).not.toContain('9.9.9');
-    expect(r.out).not.toContain('scratch/new.yaml');
+    expect(r.out).not.toContain('b/scratch/new.yaml');
+    expect(r.out).toContain('ignored: 2 uncommitted changes (clusters/cloud-dev/podinfo.yaml, scratch/new.yaml)');
     expect(git(dir, ['diff', '--name-only', 'HEAD', PODINFO_BRANCH]).trim().split('\n')).toEqual([
       'clusters/cloud-dev/podinfo.yaml',
       'clusters/munich-dev/podinfo.yaml',

@@ -46,7 +46,7 @@ function walk(node: Node, field: string, inFlow: boolean, sites: ImageSite[]): v
  * A full reference: has a tag or digest (a bare name is a repository, not something to bump). A value
  * that is one whole variable counts only under a key named `image`.
  */
-function looksLikeImage(value: string, field: string): boolean {
+export function looksLikeImage(value: string, field: string): boolean {
   if (hasVariables(value)) {
     if (/^\$\{[^}]*\}$/.test(value)) return /(^|\.)image$/.test(field);
     return /[:@]/.test(value.replace(/\$\{[^}]*\}/g, 'x'));
@@ -59,8 +59,8 @@ function looksLikeImage(value: string, field: string): boolean {
 const NAME_KEYS = ['repository', 'image', 'name'] as const;
 
 /** The key naming the image in a split mapping: `repository`, else an `image`/`name` holding a bare name. */
-function nameKeyOf(map: YAMLMap): string | undefined {
-  for (const key of NAME_KEYS) {
+function nameKeyOf(map: YAMLMap, keys: readonly string[]): string | undefined {
+  for (const key of keys) {
     const value = stringAt(map, key);
     if (value === undefined) continue;
     if (key === 'repository') return key;
@@ -70,15 +70,18 @@ function nameKeyOf(map: YAMLMap): string | undefined {
   return undefined;
 }
 
-/** `repository` (or a bare `image`/`name`) + `tag`/`digest` (optionally `registry`) in one mapping. */
-function splitSite(map: YAMLMap, field: string, inFlow: boolean): ImageSite | undefined {
-  const nameKey = nameKeyOf(map);
+/**
+ * `repository` (or a bare `image`/`name`) + `tag`/`digest` (optionally `registry`) in one mapping.
+ * `nameKeys` narrows the keys that may name the image (outside HelmRelease values `name` is too common).
+ */
+export function splitSite(map: YAMLMap, field: string, inFlow: boolean, reason: ImageSite['reason'] = 'helm-values', nameKeys: readonly string[] = NAME_KEYS): ImageSite | undefined {
+  const nameKey = nameKeyOf(map, nameKeys);
   const repository = nameKey ? stringAt(map, nameKey) : undefined;
   const tag = scalarAt(map, 'tag');
   const digest = scalarAt(map, 'digest');
   if (repository === undefined || (!tag && !digest)) return undefined;
   const registry = stringAt(map, 'registry');
-  const site: ImageSite = { reason: 'helm-values', name: registry ? `${registry}/${repository}` : repository };
+  const site: ImageSite = { reason, name: registry ? `${registry}/${repository}` : repository };
   if (tag) site.tag = { node: tag, field: joinField(field, 'tag'), inFlow };
   if (digest) site.digest = { node: digest, field: joinField(field, 'digest'), inFlow };
   return site;

@@ -9,7 +9,17 @@ export type ImageChangeReason =
   | 'helm-values'
   | 'container'
   | 'postbuild-substitute'
-  | 'legacy-annotation';
+  | 'legacy-annotation'
+  /** A key naming an image (`image`, `*Image`) in any other kind: EnvoyProxy, system-upgrade Plan, CRDs. */
+  | 'image-field'
+  /** A string that is the released repository with a tag, under any key (ConfigMap data, env values). */
+  | 'image-value'
+  /** The `value` of a JSON6902 patch operation (patch files, inline `patches`). */
+  | 'json6902-patch'
+  /** `repository` + `tag`/`digest` keys outside HelmRelease values (values files behind `valuesFrom`). */
+  | 'image-mapping'
+  /** Inside an inline kustomize patch block (`patches[].patch: |`) of a kustomization, Flux Kustomization or HelmRelease post-renderer. */
+  | 'inline-patch';
 
 /** One edited image reference. */
 export interface ImageChange extends Change {

@@ -4,6 +4,7 @@
  */
 import type { Warning } from '../proposal/change.ts';
 import type { ProposalMetadata } from '../proposal/proposal.ts';
+import { warningText } from '../proposal/warning-text.ts';
 import { loadTemplates, renderProposalText, type ProposalTemplates, type ProposalText } from '../proposal/template-engine.ts';
 import type { ImageChange } from './image-change.ts';
 import { tryParseImageRef } from './image-ref.ts';
@@ -157,7 +158,7 @@ export function buildImageProposalView(input: ImageProposalInput): ImageProposal
     environment: input.environment,
     images,
     ...(images.length === 1 ? { image: images[0]! } : {}),
-    warnings: input.warnings.map((w) => ({ ...w, location: w.file ? `${w.file}${w.line ? `:${w.line}` : ''}` : '' })),
+    warnings: input.warnings.map((w) => ({ ...w, ...warningTextFields(w) })),
     imageCount: images.length,
     fileCount: new Set(input.changes.map((c) => c.file)).size,
     changeCount: input.changes.length,
@@ -165,6 +166,12 @@ export function buildImageProposalView(input: ImageProposalInput): ImageProposal
   };
 }
 
+
+/** The PR body prints `location` beside the message, so the message drops its own copy of it. */
+function warningTextFields(w: Warning): { location: string; message: string } {
+  const { location, text } = warningText(w);
+  return { location, message: text };
+}
 
 /** Renders title, body (with the metadata block appended) and commit message (subject ≤ 72 characters). */
 export function renderImageProposal(view: ImageProposalView, templates: ImageTemplates): ProposalText {

@@ -7,7 +7,7 @@ import { releaseScreen, updateImageReferences, type FileUpdate, type VariableUse
 import { buildPolicyResolver } from './policy-resolver.ts';
 import { defaultReleasePolicy } from '../policies/default-release-policy.ts';
 import { policyFromLegacyFilter } from '../policies/legacy-filter.ts';
-import { buildRepoModel, membership } from '../repo-model/index.ts';
+import { buildRepoModel, deployedFiles, membership } from '../repo-model/index.ts';
 import { applyVariableUses } from './plan-variables.ts';
 import type { Warning } from '../proposal/change.ts';
 import type { FileModification } from '../proposal/proposal.ts';
@@ -66,6 +66,9 @@ export function planImageUpdate(input: ImageUpdateInput): ImageUpdatePlan {
     }
   }
 
+  const deployment = deployedFiles(model);
+  const undeployed = new Set<string>();
+
   for (const release of input.releases) {
     const ctx = { release, policies, defaultPolicy: defaultReleasePolicy(), legacyPolicy: policyFromLegacyFilter };
     const variables: VariableUse[] = [];
@@ -77,6 +80,11 @@ export function planImageUpdate(input: ImageUpdateInput): ImageUpdatePlan {
       const inEnvironment = where.env === environment;
       if (!inEnvironment && !where.sharedBy?.includes(environment)) continue;
       const update = updateImageReferences({ path: file.path, text }, ctx);
+      if (deployment.known && !deployment.deployed.has(file.path)) {
+        // No cluster runs this file (an archive folder): a bump would be noise in the PR.
+        if (update.changes.length > 0 || update.variables.length > 0) undeployed.add(file.path);
+        continue;
+      }
       variables.push(...update.variables);
       if (inEnvironment) {
         accept(update, file.path);
@@ -100,6 +108,7 @@ export function planImageUpdate(input: ImageUpdateInput): ImageUpdatePlan {
     warnings.push(...update.warnings);
   }
 
+  if (undeployed.size > 0) warnings.push(undeployedWarning([...undeployed].sort()));
   // Read last: the model adds the warnings of files it reads on demand (kustomization files).
   const all = [...model.warnings, ...warnings];
   return { environment, changeSet: { edits: editsOf(input.files, texts), changes: sortChanges(changes), warnings: dedupe(all) } };
@@ -113,6 +122,15 @@ function sharedFileWarning(path: string, update: FileUpdate, sharedBy: readonly 
     line: first.line,
     field: first.field,
     message: `${path} is deployed by environments ${sharedBy.join(', ')}, so bumping it here would change all of them at once; Courier left it alone. Move the tag into per-environment overlays or cluster postBuild variables, or use a staged rollout.`,
+  };
+}
+
+/** One note per run for every file left alone because nothing deploys it. */
+function undeployedWarning(paths: readonly string[]): Warning {
+  const count = paths.length === 1 ? '1 file references' : `${paths.length} files reference`;
+  return {
+    code: 'not-deployed',
+    message: `${count} released images but no Flux Kustomization of this repository applies ${paths.length === 1 ? 'it' : 'them'}, so Courier left ${paths.length === 1 ? 'it' : 'them'} alone: ${paths.join(', ')}. Add ${paths.length === 1 ? 'it' : 'them'} to a Kustomization (spec.path or kustomization.yaml resources) if a cluster should run ${paths.length === 1 ? 'it' : 'them'}.`,
   };
 }
 

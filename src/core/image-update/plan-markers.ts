@@ -7,6 +7,7 @@ import { sameRepository, tryParseImageRef } from './image-ref.ts';
 import { scalarText } from '../yaml/yaml-file.ts';
 import type { MarkedScalar } from './markers.ts';
 import type { FileUpdateContext, MarkerPolicy } from './model.ts';
+import { whyNotNewer } from '../policies/tag-policy.ts';
 import { recordEdit, warn } from './plan-site.ts';
 import { offsetOf } from './site.ts';
 import type { PlanState } from './plan-site.ts';
@@ -32,7 +33,7 @@ export function planMarkers(marked: readonly MarkedScalar[], ctx: FileUpdateCont
     }
     const current = currentTag(at, marked);
     if (current !== undefined && current !== release.tag && resolved.policy.accepts(current) && resolved.policy.compare(release.tag, current) < 0) {
-      warn(state, 'not-newer', at, `policy ${id} ranks ${release.tag} below the current ${current}; Courier never downgrades`);
+      warn(state, 'not-newer', at, `marker policy ${id}: ${whyNotNewer(resolved.policy, release.tag, current)}`);
       continue;
     }
     const old = scalarText(at.node) ?? '';

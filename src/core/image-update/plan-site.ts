@@ -5,7 +5,7 @@
 import type { ObjectRef, Warning } from '../proposal/change.ts';
 import type { ImageChange, ImageChangeReason } from './image-change.ts';
 import type { Release } from './release.ts';
-import type { TagPolicy } from '../policies/tag-policy.ts';
+import { whyNotNewer, type TagPolicy } from '../policies/tag-policy.ts';
 import type { ScalarEdit } from '../yaml/scalar-edit.ts';
 import { scalarText } from '../yaml/yaml-file.ts';
 import type { ScalarAt } from '../yaml/yaml-file.ts';
@@ -93,6 +93,15 @@ function planSplitSite(site: ImageSite, state: PlanState): void {
     warn(state, 'no-tag-field', undefined, `images entry for ${name} sets no newTag or digest, so the tag comes from the base manifests; add a newTag to let Courier bump it here`);
     return;
   }
+  const pinned = site.tag && tagText !== undefined ? splitPinnedTag(tagText) : undefined;
+  if (pinned && site.tag) {
+    // `tag: 1.2.3@sha256:…` (charts that join tag and digest): one scalar holds both, so it changes as one.
+    const decision = decide(site, site.tag, pinned.tag, 'pinned', state);
+    if (!decision) return;
+    const digest = decision.digest ?? pinned.digest;
+    addEdit(state, site, site.tag, tagText!, `${decision.tag ?? pinned.tag}${digest ? `@${digest}` : ''}`, decision.why);
+    return;
+  }
   const slot: DigestSlot = !site.digest ? 'none' : digestText ? 'pinned' : 'empty';
   const decision = decide(site, anchor, site.tag ? (tagText ?? '') : undefined, slot, state);
   if (!decision) return;
@@ -100,6 +109,12 @@ function planSplitSite(site: ImageSite, state: PlanState): void {
   if (decision.digest !== undefined && site.digest && decision.digest !== (digestText ?? '')) {
     addEdit(state, site, site.digest, digestText ?? '', decision.digest, decision.why);
   }
+}
+
+/** `1.2.3@sha256:…` in a tag field: the version and the digest pinned next to it. */
+function splitPinnedTag(text: string): { tag: string; digest: string } | undefined {
+  const m = /^([^@]+)@([a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,})$/.exec(text);
+  return m ? { tag: m[1]!, digest: m[2]! } : undefined;
 }
 
 /** Whether the site has a digest field: absent, present but empty (filled when the release has a digest), or pinning one. */
@@ -134,7 +149,7 @@ function decide(site: ImageSite, at: ScalarAt, current: string | undefined, slot
     return undefined;
   }
   if (policy.compare(release.tag, current) <= 0) {
-    warn(state, 'not-newer', at, `policy ${label} does not rank ${release.tag} above the current ${current}; Courier never downgrades`);
+    warn(state, 'not-newer', at, site.policy ? `${whyNotNewer(policy, release.tag, current)} (policy from ${site.policy.source})` : whyNotNewer(policy, release.tag, current));
     return undefined;
   }
   const why = `policy ${label} accepts ${release.tag} and ranks it above ${current}`;

@@ -8,7 +8,7 @@ import { formatImageRef, tryParseImageRef } from './image-ref.ts';
 import { fillVariables, parseImageTemplate, SubstituteError, updateSubstitute, type PolicyResolver, type VariableUse } from './index.ts';
 import { defaultReleasePolicy } from '../policies/default-release-policy.ts';
 import { membership, substitutionsFor, type RepoModel, type Substitution } from '../repo-model/index.ts';
-import type { TagPolicy } from '../policies/tag-policy.ts';
+import { whyNotNewer, type TagPolicy } from '../policies/tag-policy.ts';
 import type { Warning } from '../proposal/change.ts';
 import type { Release } from './release.ts';
 import type { ImageChange } from './image-change.ts';
@@ -100,7 +100,7 @@ function decide(currentTag: string, release: Release, policy: TagPolicy, value: 
     return {
       warning: {
         code: 'not-newer',
-        message: `\${${use.variable}} stays at ${currentTag}: ${release.tag} is not newer under policy ${policy.describe()}`,
+        message: `\${${use.variable}} stays at ${currentTag}: ${policy.accepts(release.tag) ? whyNotNewer(policy, release.tag, currentTag) : `policy ${policy.describe()} refused tag ${release.tag}`}`,
       },
     };
   }

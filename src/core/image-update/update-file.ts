@@ -11,6 +11,9 @@ import { isParseFailure, objectRefOf, parseYamlFile } from '../yaml/yaml-file.ts
 import { documentMarkers, finishEdits, untouched } from './apply-setters.ts';
 import { containerSites } from './containers.ts';
 import { helmValueSites } from './helm-values.ts';
+import { imageFieldSites } from './image-fields.ts';
+import { mayHoldInlinePatches, updateInlinePatches } from './inline-patches.ts';
+import type { Document } from 'yaml';
 import { spellings } from './image-template.ts';
 import { kustomizeImageSites } from './kustomize-images.ts';
 import type { FileUpdate, FileUpdateContext, VariableUse } from './model.ts';
@@ -87,7 +90,8 @@ export function updateImageReferences(file: RepoFile, ctx: FileUpdateContext): F
 
   const mayHoldMarkers = file.text.includes('$imagepolicy') || file.text.includes('io.k8s.cli.setters');
   for (const doc of parsed.documents) {
-    const marked = documentMarkers(file.path, parsed, doc, warnings, mayHoldMarkers);
+    // A top-level list (a JSON6902 patch file) has no markers Flux reads; without any it is still searched.
+    const marked = documentMarkers(file.path, parsed, doc, warnings, mayHoldMarkers) ?? (mayHoldMarkers ? undefined : []);
     if (!marked) continue;
     const state: PlanState = {
       file: file.path,
@@ -101,16 +105,20 @@ export function updateImageReferences(file: RepoFile, ctx: FileUpdateContext): F
       variables,
     };
     const claimed = planMarkers(marked, ctx, state, refused);
-    const sites: ImageSite[] = [
-      ...kustomizeImageSites(file.path, doc),
-      ...helmValueSites(doc),
-      ...containerSites(doc, finder),
-    ];
-    for (const site of sites) {
-      const nodes = [site.ref, site.tag, site.digest].filter((at) => at !== undefined);
-      if (nodes.some((at) => claimed.has(offsetOf(at)))) continue;
-      planSite(site, state);
-    }
+    for (const site of documentSites(file.path, doc, finder, ctx.release.repository, claimed)) planSite(site, state);
   }
-  return finishEdits(file, edits, changes, warnings, variables);
+  const update = finishEdits(file, edits, changes, warnings, variables);
+  return mayHoldInlinePatches(file.text) ? updateInlinePatches(file.path, update, ctx) : update;
+}
+
+/**
+ * Every unmarked image site of a document: the kind-specific finders first, then the generic ones for
+ * scalars nobody claimed. Sites touching a marked scalar (`claimed` offsets) are left to the marker.
+ */
+export function documentSites(path: string, doc: Document.Parsed, finder: FinderContext, repository: string, claimed: ReadonlySet<number> = new Set()): ImageSite[] {
+  const sites: ImageSite[] = [...kustomizeImageSites(path, doc), ...helmValueSites(doc), ...containerSites(doc, finder)];
+  const taken = new Set(claimed);
+  for (const site of sites) for (const at of [site.ref, site.tag, site.digest]) if (at) taken.add(offsetOf(at));
+  sites.push(...imageFieldSites(doc, repository, taken));
+  return sites.filter((site) => ![site.ref, site.tag, site.digest].some((at) => at !== undefined && claimed.has(offsetOf(at))));
 }

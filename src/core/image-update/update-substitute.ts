@@ -2,6 +2,7 @@
  * Edits one Flux postBuild variable: `spec.postBuild.substitute.<variable>` of a
  * kustomize.toolkit.fluxcd.io Kustomization, byte-minimally (the value stays a string, as Flux requires).
  */
+import { isAlias } from 'yaml';
 import type { RepoFile } from '../repo-model/repo-file.ts';
 import { applyScalarEdits, ScalarEditError } from '../yaml/scalar-edit.ts';
 import { isKindOf, isParseFailure, mapAtPath, objectRefOf, parseYamlFile, scalarAt, scalarText } from '../yaml/yaml-file.ts';
@@ -38,6 +39,16 @@ export function updateSubstitute(
     if (objectName !== undefined && object?.name !== objectName) continue;
     if (typeof target === 'object' && object?.namespace !== target.namespace) continue;
     const substitute = mapAtPath(root, ['spec', 'postBuild', 'substitute']);
+    const written = substitute?.get(variable, true);
+    if (isAlias(written)) {
+      // Editing the anchor would change every other use of it; the user decides where the value lives.
+      const anchor = written.resolve(doc);
+      const line = parsed.lineOf(written.range?.[0] ?? 0);
+      const at = anchor?.range ? ` at line ${parsed.lineOf(anchor.range[0])}` : '';
+      throw new SubstituteError(
+        `${file.path}:${line} spec.postBuild.substitute.${variable} is an alias of the anchor &${written.source}${at}; Courier never edits through an alias, because the anchor's other uses would change too. Write the value (${newValue}) in place of *${written.source}.`,
+      );
+    }
     const node = scalarAt(substitute, variable);
     if (!node) continue;
     const old = scalarText(node) ?? '';

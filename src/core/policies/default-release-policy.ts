@@ -107,5 +107,28 @@ export function defaultReleasePolicy(): TagPolicy {
       return best;
     },
     describe: () => 'default (newer version of the same shape, never a downgrade)',
+    explain: explainReleaseTags,
   };
+}
+
+/** Names the rule of compareReleaseTags that keeps `released` from replacing `current`. */
+export function explainReleaseTags(released: string, current: string): string {
+  const rule = 'the default policy (no policy is configured for this image)';
+  const r = parseLenientVersion(released);
+  const c = parseLenientVersion(current);
+  if (!r) return `${released} does not read as a version, so ${rule} never selects it`;
+  if (!c) return `the current tag ${current} does not read as a version, so ${rule} cannot tell whether ${released} is newer`;
+  if (r.numbers.length !== c.numbers.length) {
+    return `${released} has ${r.numbers.length} numeric parts and ${current} has ${c.numbers.length}: a different tag shape, which ${rule} never switches to (a floating tag stays floating)`;
+  }
+  const order = compareReleaseTags(released, current);
+  if (order === undefined) {
+    if (r.kind === 'prerelease' && c.kind === 'stable') return `${released} is a prerelease and the current ${current} is stable; ${rule} never moves a stable tag to a prerelease`;
+    if (r.kind === 'stable' && c.kind === 'prerelease') return `${released} is a lower version than the prerelease ${current} pinned now; Courier never downgrades`;
+    if (r.kind === 'prerelease' && c.kind === 'prerelease') return `${released} and ${current} are prereleases of different versions; ${rule} moves a prerelease only within its own version or to a stable release`;
+    const flavour = (v: LenientVersion): string => (v.kind === 'flavour' ? `flavour "${v.suffix}"` : v.kind === 'prerelease' ? 'a prerelease' : 'no flavour');
+    return `${released} (${flavour(r)}) and ${current} (${flavour(c)}) are different flavours; ${rule} only moves along the same flavour`;
+  }
+  if (order === 0) return `${released} is the same version as the current ${current}`;
+  return `${released} is older than the current ${current}; Courier never downgrades`;
 }

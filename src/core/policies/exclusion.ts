@@ -17,7 +17,7 @@ export const DEFAULT_EXCLUSION_LIST: readonly string[] = ['^.*\\.sig$'];
 export function compileExclusions(exclusionList?: readonly string[]): (tag: string) => boolean {
   const regexes = (exclusionList ?? DEFAULT_EXCLUSION_LIST).map((pattern) => {
     try {
-      return compileGoRegexp(pattern).regex;
+      return compileGoRegexp(pattern);
     } catch (err) {
       const detail = err instanceof GoRegexpError ? err.detail : String(err);
       throw new PolicyError(`failed to compile regex '${pattern}': ${detail}`, 'InvalidPolicy');

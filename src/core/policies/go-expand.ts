@@ -19,7 +19,7 @@ function extractName(template: string): { name: string; num: number; rest: strin
 }
 
 /** Go's `Regexp.ExpandString`: `$1`, `${1}`, `$name`, `${name}`, `$$`; unknown groups expand to nothing. */
-export function expandGoTemplate(re: GoRegexp, template: string, match: RegExpExecArray): string {
+export function expandGoTemplate(re: GoRegexp, template: string, match: ReadonlyArray<string | undefined>): string {
   let out = '';
   let rest = template;
   for (;;) {

@@ -12,24 +12,28 @@
  *   are candidates. For tags like `main-<sha>` migrate to an ImagePolicy with `filterTags` and an
  *   alphabetical or numerical policy.
  */
-import { compileGoRegexp, GoRegexpError } from './go-regexp.ts';
+import { compileGoRegexp, GoRegexpError, type GoRegexp } from './go-regexp.ts';
 import { compilePolicy } from './compile-policy.ts';
 import { PolicyError, type TagPolicy } from './tag-policy.ts';
 import { compareReleaseTags, parseLenientVersion } from './default-release-policy.ts';
 
-/** Flux v1 glob (github.com/ryanuber/go-glob): only `*` is special, and it matches any run of characters. */
-function globRegex(glob: string): RegExp {
-  const body = glob
-    .split('*')
-    .map((part) => part.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${body}$`, 's');
+/**
+ * Flux v1 glob (github.com/ryanuber/go-glob): only `*` is special, and it matches any run of characters.
+ * Compiled as a Go regexp so a glob of many stars is matched in linear time too.
+ */
+function globRegex(glob: string): GoRegexp {
+  return compileGoRegexp(`(?s)^${glob.split('*').map(quoteGo).join('.*')}$`);
 }
 
-function matcher(kind: 'glob' | 'regex', pattern: string, value: string): RegExp {
+/** A Go regexp literal for text (regexp.QuoteMeta). */
+function quoteGo(text: string): string {
+  return text.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
+}
+
+function matcher(kind: 'glob' | 'regex', pattern: string, value: string): GoRegexp {
   if (kind === 'glob') return globRegex(pattern);
   try {
-    return compileGoRegexp(pattern).regex;
+    return compileGoRegexp(pattern);
   } catch (err) {
     const detail = err instanceof GoRegexpError ? err.detail : String(err);
     throw new PolicyError(`invalid filter '${value}': invalid regular expression pattern: ${detail}`, 'InvalidPolicy');

@@ -32,7 +32,7 @@ export function compileTagFilter(filterTags: { pattern?: string; extract?: strin
     );
   }
   const extractValue = (tag: string): string | undefined => {
-    const match = re.regex.exec(tag);
+    const match = re.exec(tag);
     if (!match) return undefined;
     return extract === '' ? tag : expandGoTemplate(re, extract, match);
   };

@@ -25,6 +25,17 @@ export interface TagPolicy {
   select(tags: readonly string[]): string;
   /** Human-readable summary for PR bodies and warnings, e.g. `semver ">=1.0.0 <2.0.0"`. */
   describe(): string;
+  /** Why `released` does not rank above `current` (the rule that refused it); absent = "ranks it below or equal". */
+  explain?(released: string, current: string): string;
+}
+
+/** The sentence a refusal shows: the policy's own rule when it names one, else the plain ranking. */
+export function whyNotNewer(policy: TagPolicy, released: string, current: string): string {
+  const own = policy.explain?.(released, current);
+  if (own) return own;
+  return policy.compare(released, current) < 0
+    ? `policy ${policy.describe()} ranks ${released} below the current ${current}; Courier never downgrades`
+    : `policy ${policy.describe()} ranks ${released} equal to the current ${current}`;
 }
 
 /** An invalid policy or a selection with no candidate; `reason` mirrors Flux's condition reasons. */

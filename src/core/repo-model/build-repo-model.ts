@@ -4,7 +4,7 @@
  * that does not parse becomes a warning with file and line, never an exception.
  */
 import { posix } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type YAMLMap } from 'yaml';
 import type { ImagePolicySpec } from '../policies/tag-policy.ts';
 import type { RepoFile } from './repo-file.ts';
 import type { Warning } from '../proposal/change.ts';
@@ -21,7 +21,7 @@ import {
 import { isKustomizeFileName, readKustomizeFile } from './read-kustomize-file.ts';
 
 const YAML_FILE = /\.ya?ml$/i;
-const FLUX_KIND = /^[ \t]*["']?kind["']?[ \t]*:[ \t]*["']?(?:Kustomization|HelmRelease|ImagePolicy|ImageRepository)\b/m;
+const FLUX_KIND = /^[ \t]*["']?kind["']?[ \t]*:[ \t]*["']?(?:Kustomization|HelmRelease|ImagePolicy|ImageRepository|GitRepository|OCIRepository|Bucket|ExternalArtifact)\b/m;
 const FLUX_KINDS = /^[ \t]*["']?kind["']?[ \t]*:[ \t]*["']?(Kustomization|HelmRelease|ImagePolicy|ImageRepository)\b/gm;
 
 /** True when a file may hold a Flux object Courier models (cheap text screen, no parse). */
@@ -30,7 +30,7 @@ export function mayHoldFluxObject(file: RepoFile): boolean {
 }
 
 /** Where parsed objects go: the model itself, or the deferred HelmRelease list. */
-type Sink = Pick<RepoModel, 'kustomizations' | 'helmReleases' | 'imagePolicies' | 'imageRepositories' | 'warnings'>;
+type Sink = Pick<RepoModel, 'kustomizations' | 'helmReleases' | 'imagePolicies' | 'imageRepositories' | 'sources' | 'warnings'>;
 
 /** True when every Flux kind the file names is HelmRelease (so it can be parsed on demand). */
 function onlyHelmReleases(text: string): boolean {
@@ -52,11 +52,12 @@ export function buildRepoModel(files: readonly RepoFile[]): RepoModel {
   const order = new Map<string, number>();
   /** Kustomization files in input order: read already, or to read on first use. */
   const kustomize: Array<KustomizeFile | RepoFile> = [];
-  const model = { paths: [], kustomizations: [], imagePolicies: [], imageRepositories: [], warnings: [] } as Omit<RepoModel, 'helmReleases' | 'kustomizeFiles'> as RepoModel;
+  const model = { paths: [], kustomizations: [], imagePolicies: [], imageRepositories: [], sources: [], warnings: [] } as Omit<RepoModel, 'helmReleases' | 'kustomizeFiles'> as RepoModel;
   const sink: Sink = {
     kustomizations: model.kustomizations,
     imagePolicies: model.imagePolicies,
     imageRepositories: model.imageRepositories,
+    sources: model.sources,
     helmReleases: eagerHelm,
     warnings: model.warnings,
   };
@@ -80,7 +81,7 @@ export function buildRepoModel(files: readonly RepoFile[]): RepoModel {
     else readFile(file, sink);
   });
   defineLazy(model, 'helmReleases', () => {
-    const late: Sink = { kustomizations: [], imagePolicies: [], imageRepositories: [], helmReleases: [...eagerHelm], warnings: model.warnings };
+    const late: Sink = { kustomizations: [], imagePolicies: [], imageRepositories: [], sources: [], helmReleases: [...eagerHelm], warnings: model.warnings };
     for (const file of deferred) readFile(file, late);
     return late.helmReleases.sort((a, b) => order.get(a.file)! - order.get(b.file)! || a.line - b.line);
   });
@@ -132,9 +133,15 @@ class DocReader {
     readonly warnings: Warning[],
   ) {}
 
+  /** The node at a path; an alias (`*app`) reads as its anchored node, as YAML defines it. */
   node(path: readonly string[]): Node | undefined {
     const n = this.doc.getIn(path, true) as Node | undefined;
-    return n ?? undefined;
+    return this.resolve(n);
+  }
+
+  resolve(n: unknown): Node | undefined {
+    if (isAlias(n)) return (n.resolve(this.doc) as Node | undefined) ?? undefined;
+    return (n as Node | null | undefined) ?? undefined;
   }
 
   str(path: readonly string[]): string | undefined {
@@ -166,6 +173,13 @@ class DocReader {
     const group = apiVersion.split('/')[0];
     const name = this.str(['metadata', 'name']);
     if (!kind || !group?.endsWith('.toolkit.fluxcd.io')) return;
+    if (group === 'source.toolkit.fluxcd.io' && name !== undefined) {
+      const namespace = this.str(['metadata', 'namespace']);
+      const ignore = kind === 'GitRepository' ? this.str(['spec', 'ignore']) : undefined;
+      const where = { file: this.file, line: this.lineAt(this.doc.contents as Node), apiVersion, name, ...(namespace === undefined ? {} : { namespace }) };
+      model.sources.push({ ...where, kind, ...(ignore === undefined ? {} : { ignore }) });
+      return;
+    }
     const known =
       (kind === 'Kustomization' && group === 'kustomize.toolkit.fluxcd.io') ||
       (kind === 'HelmRelease' && group === 'helm.toolkit.fluxcd.io') ||
@@ -189,9 +203,10 @@ class DocReader {
     if (isMap(subs)) {
       for (const pair of (subs as YAMLMap).items) {
         if (!isScalar(pair.key)) continue;
-        const value = pair.value as Node | null;
+        const written = pair.value as Node | null;
+        const value = this.resolve(written);
         if (isScalar(value) && (typeof value.value === 'string' || typeof value.value === 'number' || typeof value.value === 'boolean')) {
-          substitute.set(String(pair.key.value), { value: String(value.value), line: this.lineAt(value) });
+          substitute.set(String(pair.key.value), { value: String(value.value), line: this.lineAt(written), ...(isAlias(written) ? { alias: true as const } : {}) });
         } else {
           this.warn('flux-object-invalid', `postBuild.substitute.${String(pair.key.value)} of Kustomization ${base.name} is not a string, ignored`, value ?? undefined);
         }
@@ -212,7 +227,10 @@ class DocReader {
       });
     }
     const sourceRef = this.ref(['spec', 'sourceRef']);
-    return { ...base, path: normaliseFluxPath(this.str(['spec', 'path']) ?? ''), substitute, images, ...(sourceRef ? { sourceRef } : {}) };
+    const path = normaliseFluxPath(this.str(['spec', 'path']) ?? '');
+    // Flux resolves spec.components against spec.path.
+    const components = (this.strings(['spec', 'components']) ?? []).map((c) => normaliseFluxPath(posix.join(path, c)));
+    return { ...base, path, substitute, images, ...(sourceRef ? { sourceRef } : {}), ...(components.length > 0 ? { components } : {}) };
   }
 
   helmRelease(base: Omit<FluxHelmRelease, 'hasValues' | 'chart'>): FluxHelmRelease {

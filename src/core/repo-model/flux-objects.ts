@@ -20,6 +20,8 @@ export interface Located {
 export interface LocatedValue {
   value: string;
   line: number;
+  /** True when written as an alias (`APP: *app`): the value is the anchor's, and it is edited there, never here. */
+  alias?: true;
 }
 
 /** A `kustomize.toolkit.fluxcd.io` Kustomization (any version). */
@@ -31,6 +33,15 @@ export interface FluxKustomization extends Located {
   substitute: Map<string, LocatedValue>;
   /** `spec.images` entries (Kustomize image overrides). */
   images: Array<{ name: string; newName?: string; newTag?: string; digest?: string; line: number }>;
+  /** `spec.components`, resolved against `path` to repo-relative folders (absent when none). */
+  components?: string[];
+}
+
+/** A Flux source object (`source.toolkit.fluxcd.io` GitRepository, OCIRepository, Bucket, HelmRepository; ExternalArtifact). */
+export interface FluxSource extends Located {
+  kind: string;
+  /** GitRepository `spec.ignore`: gitignore lines, relative to the repository root. */
+  ignore?: string;
 }
 
 /** A `helm.toolkit.fluxcd.io` HelmRelease (any version). */
@@ -59,6 +70,8 @@ export interface FluxImageRepository extends Located {
 export interface KustomizeFile {
   file: string;
   references: string[];
+  /** Other local files kustomize reads (patch files, generator files, replacements…); absent when none. */
+  inputs?: string[];
 }
 
 /** Everything the repository model knows about a repository, built from its files alone. */
@@ -69,6 +82,8 @@ export interface RepoModel {
   helmReleases: FluxHelmRelease[];
   imagePolicies: FluxImagePolicy[];
   imageRepositories: FluxImageRepository[];
+  /** Flux source objects committed in the repository (what Kustomizations read from). */
+  sources: FluxSource[];
   /** Kustomize `kustomization.yaml` files and the local files/folders they pull in. */
   kustomizeFiles: KustomizeFile[];
   /** Files or objects that could not be read; the rest of the repository is still modelled. */

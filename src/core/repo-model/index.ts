@@ -5,3 +5,4 @@ export { isKustomizeFileName, readKustomizeFile } from './read-kustomize-file.ts
 export { environmentOf, isUnder, kustomizationsHolding, membership, type Membership } from './environment-of.ts';
 export { substitutionsFor, type Substitution } from './substitutions-for.ts';
 export { buildPolicyIndex, type MarkerPolicy, type PolicyEntry, type PolicyIndex } from './build-policy-index.ts';
+export { deployedFiles, type Deployment } from './deployed-files.ts';

@@ -32,16 +32,52 @@ export function readKustomizeFile(file: RepoFile, warnings: Warning[]): Kustomiz
   }
   if (typeof value !== 'object' || value === null) return undefined;
   const dir = posix.dirname(file.path) === '.' ? '' : posix.dirname(file.path);
+  const local = (entry: unknown): string | undefined => {
+    if (typeof entry !== 'string' || isRemote(entry)) return undefined;
+    const resolved = posix.normalize(posix.join(dir, entry)).replace(/\/+$/, '');
+    if (resolved === '..' || resolved.startsWith('../') || resolved.startsWith('/')) return undefined;
+    return resolved === '.' ? '' : resolved;
+  };
+  const doc = value as Record<string, unknown>;
   const references: string[] = [];
   for (const key of ['resources', 'components', 'bases'] as const) {
-    const list = (value as Record<string, unknown>)[key];
+    const list = doc[key];
     if (!Array.isArray(list)) continue;
     for (const entry of list) {
-      if (typeof entry !== 'string' || isRemote(entry)) continue;
-      const resolved = posix.normalize(posix.join(dir, entry)).replace(/\/+$/, '');
-      if (resolved === '..' || resolved.startsWith('../') || resolved.startsWith('/')) continue;
-      references.push(resolved === '.' ? '' : resolved);
+      const resolved = local(entry);
+      if (resolved !== undefined) references.push(resolved);
     }
   }
-  return { file: file.path, references };
+  const inputs = inputsOf(doc).flatMap((entry) => {
+    const resolved = local(entry);
+    return resolved === undefined ? [] : [resolved];
+  });
+  return { file: file.path, references, ...(inputs.length > 0 ? { inputs } : {}) };
+}
+
+/**
+ * The other local files kustomize reads (https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/):
+ * patch files, generator sources (`files` entries may be `key=path`), `replacements` paths, CRDs,
+ * generator/transformer configs and Helm chart values files.
+ */
+function inputsOf(doc: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  const list = (key: string): unknown[] => (Array.isArray(doc[key]) ? (doc[key] as unknown[]) : []);
+  const field = (entry: unknown, key: string): unknown => (typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>)[key] : undefined);
+  for (const entry of [...list('patches'), ...list('patchesJson6902'), ...list('replacements')]) out.push(String(field(entry, 'path') ?? ''));
+  for (const entry of list('patchesStrategicMerge')) if (typeof entry === 'string' && !entry.includes('\n')) out.push(entry);
+  for (const key of ['crds', 'generators', 'transformers', 'validators', 'configurations']) for (const entry of list(key)) if (typeof entry === 'string') out.push(entry);
+  for (const generator of [...list('configMapGenerator'), ...list('secretGenerator')]) {
+    for (const key of ['files', 'envs']) {
+      const files = field(generator, key);
+      if (Array.isArray(files)) for (const f of files) if (typeof f === 'string') out.push(f.slice(f.indexOf('=') + 1));
+    }
+    const env = field(generator, 'env');
+    if (typeof env === 'string') out.push(env);
+  }
+  for (const chart of list('helmCharts')) {
+    const values = field(chart, 'valuesFile');
+    if (typeof values === 'string') out.push(values);
+  }
+  return out.filter((entry) => entry !== '');
 }

@@ -131,7 +131,7 @@ describe('planImageUpdate on the example fleet', () => {
     const p = plan([{ repository: 'ghcr.io/stefanprodan/podinfo', tag: '6.4.0' }]);
     expect(p.changeSet.edits).toEqual([]);
     expect(p.changeSet.changes).toEqual([]);
-    expect(p.changeSet.warnings.some((w) => w.file === 'clusters/cloud-dev/podinfo.yaml' && /not newer/.test(w.message))).toBe(true);
+    expect(p.changeSet.warnings.some((w) => w.file === 'clusters/cloud-dev/podinfo.yaml' && /stays at 6\.5\.0: 6\.4\.0 is older than the current 6\.5\.0; Courier never downgrades/.test(w.message))).toBe(true);
   });
 
   it('returns an empty change set when the release is already present', () => {

@@ -3,6 +3,7 @@ import { applySetters, fillVariables, mightReference, parseImageTemplate, update
 import type { FileUpdateContext } from '../../../src/core/image-update/index.ts';
 import type { Release } from '../../../src/core/image-update/release.ts';
 import { semverPolicy } from './test-policies.ts';
+import { defaultReleasePolicy } from '../../../src/core/policies/default-release-policy.ts';
 
 const DIGEST = `sha256:${'c'.repeat(64)}`;
 const OLD = `sha256:${'d'.repeat(64)}`;
@@ -135,6 +136,31 @@ describe('updateImageReferences: kustomize and HelmRelease', () => {
   });
 });
 
+describe('updateImageReferences: HelmRelease tag@digest', () => {
+  const helm = (values: string): string =>
+    `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: app\nspec:\n  values:\n${values}`;
+  const release = { repository: 'ghcr.io/acme/app', tag: '1.1.0' };
+  it('bumps the version and puts the release digest in place of the old one', () => {
+    const text = helm(`    image:\n      repository: ghcr.io/acme/app\n      tag: 1.0.0@${OLD} # pinned\n`);
+    const result = updateImageReferences({ path: 'r.yaml', text }, ctx({ ...release, digest: DIGEST }));
+    expect(result.text).toBe(helm(`    image:\n      repository: ghcr.io/acme/app\n      tag: 1.1.0@${DIGEST} # pinned\n`));
+    expect(result.changes.map((c) => [c.field, c.old, c.new, c.reason])).toEqual([['spec.values.image.tag', `1.0.0@${OLD}`, `1.1.0@${DIGEST}`, 'helm-values']]);
+    expect(result.warnings).toEqual([]);
+  });
+  it('drops the stale digest with a warning when the release digest is unknown', () => {
+    const text = helm(`    image: {repository: ghcr.io/acme/app, tag: "v1.0.0@${OLD}"}\n`);
+    const result = updateImageReferences({ path: 'r.yaml', text }, ctx({ repository: 'ghcr.io/acme/app', tag: 'v1.1.0' }));
+    expect(result.text).toBe(helm('    image: {repository: ghcr.io/acme/app, tag: "v1.1.0"}\n'));
+    expect(result.warnings.map((w) => w.code)).toEqual(['stale-digest-removed']);
+  });
+  it('never downgrades a tag@digest and keeps a digest-only refresh for the same tag', () => {
+    const older = helm(`    image: {repository: ghcr.io/acme/app, tag: 1.2.0@${OLD}}\n`);
+    expect(updateImageReferences({ path: 'r.yaml', text: older }, ctx(release)).text).toBe(older);
+    const same = helm(`    image: {repository: ghcr.io/acme/app, tag: 1.1.0@${OLD}}\n`);
+    expect(updateImageReferences({ path: 'r.yaml', text: same }, ctx({ ...release, digest: DIGEST })).text).toBe(helm(`    image: {repository: ghcr.io/acme/app, tag: 1.1.0@${DIGEST}}\n`));
+  });
+});
+
 describe('updateImageReferences: naming variants', () => {
   const helm = (values: string): string =>
     `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: app\nspec:\n  values:\n${values}`;
@@ -198,5 +224,19 @@ describe('applySetters', () => {
     const text = '---\n# head\nx: old # {"$imagepolicy": "a:b:tag"}\n# foot\n';
     const result = applySetters({ path: 'x.yaml', text }, new Map([['a:b:tag', 'new']]));
     expect(result.text).toBe('---\n# head\nx: new # {"$imagepolicy": "a:b:tag"}\n# foot\n');
+  });
+});
+
+describe('updateImageReferences: refusals name the rule', () => {
+  it.each([
+    ['3.20', '3.21.1', /3\.21\.1 has 3 numeric parts and 3\.20 has 2: a different tag shape/],
+    ['6.14.1', '6.15.0-rc.1', /6\.15\.0-rc\.1 is a prerelease and the current 6\.14\.1 is stable/],
+  ])('%s → %s', (current, released, pattern) => {
+    const text = deployment(`docker.io/library/alpine:${current}`);
+    const result = updateImageReferences({ path: 'd.yaml', text }, ctx({ repository: 'docker.io/library/alpine', tag: released }, { defaultPolicy: defaultReleasePolicy() }));
+    expect(result.text).toBe(text);
+    expect(result.warnings.map((w) => w.code)).toEqual(['not-newer']);
+    expect(result.warnings[0]!.message).toMatch(pattern);
+    expect(result.warnings[0]!.message).not.toMatch(/downgrade/);
   });
 });

@@ -56,3 +56,10 @@ describe('updateSubstitute', () => {
     expect(() => updateSubstitute({ path: 'c.yaml', text: cluster }, 'nope', 'APP_VERSION', '1')).toThrow(/Flux Kustomization nope/);
   });
 });
+
+describe('updateSubstitute through an alias', () => {
+  it('refuses to edit through an alias and names the anchor to change instead', () => {
+    const text = 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: &v "1.0.0"\nspec:\n  postBuild:\n    substitute:\n      APP_VERSION: *v\n';
+    expect(() => updateSubstitute({ path: 'ks.yaml', text }, undefined, 'APP_VERSION', '1.1.0')).toThrow(/ks\.yaml:8 spec\.postBuild\.substitute\.APP_VERSION is an alias of the anchor &v at line 4.*never edits through an alias/);
+  });
+});

@@ -90,3 +90,21 @@ describe('defaultReleasePolicy: never downgrade, never change shape', () => {
     expect(() => policy.select(['latest', 'main'])).toThrow(PolicyError);
   });
 });
+
+describe('defaultReleasePolicy.explain: which rule refused a release', () => {
+  it.each([
+    ['3.21.1', '3.20', /3 numeric parts.*3\.20 has 2/],
+    ['6.15.0-rc.1', '6.14.1', /prerelease.*stable/],
+    ['1.25.4', '1.25.3-alpine', /flavour "alpine"/],
+    ['7.2.5-debian-13-r0', '7.2.4-alpine', /flavour/],
+    ['1.4.0-rc.1', '1.3.0-rc.2', /prereleases of different versions/],
+  ])('%s over %s names the shape rule, not a downgrade', (released, current, pattern) => {
+    const why = policy.explain!(released, current);
+    expect(why).toMatch(pattern);
+    expect(why).not.toMatch(/downgrade/);
+  });
+  it('calls an older release a downgrade and an equal one equal', () => {
+    expect(policy.explain!('1.2.2', '1.2.3')).toMatch(/older than the current 1\.2\.3; Courier never downgrades/);
+    expect(policy.explain!('v1.2.3', '1.2.3')).toMatch(/same version/);
+  });
+});

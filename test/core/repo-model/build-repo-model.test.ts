@@ -178,3 +178,29 @@ describe('kustomization files', () => {
     expect(model.warnings).toHaveLength(1);
   });
 });
+
+describe('YAML anchors and aliases', () => {
+  // The shape of onedr0p/home-ops ks.yaml files (test/fixtures/real-fleet/onedr0p-home-ops): the name is anchored once and reused.
+  const text = [
+    'apiVersion: kustomize.toolkit.fluxcd.io/v1',
+    'kind: Kustomization',
+    'metadata:',
+    '  name: &app atuin',
+    '  namespace: &namespace default',
+    'spec:',
+    '  path: ./apps/atuin',
+    '  postBuild:',
+    '    substitute:',
+    '      APP: *app',
+    '      VOLSYNC_CAPACITY: 5Gi',
+    '  targetNamespace: *namespace',
+    '',
+  ].join('\n');
+
+  it('reads an aliased substitute as the anchored value, without a warning', () => {
+    const model = buildRepoModel([{ path: 'apps/atuin/ks.yaml', text }]);
+    expect(model.warnings).toEqual([]);
+    expect(model.kustomizations[0]!.substitute.get('APP')).toEqual({ value: 'atuin', line: 10, alias: true });
+    expect(model.kustomizations[0]!.substitute.get('VOLSYNC_CAPACITY')).toEqual({ value: '5Gi', line: 11 });
+  });
+});
