@@ -14,6 +14,8 @@ export interface CourierConfigLike {
   images?: Array<{ repository: string; source?: { repository: string } }>;
   /** `groupWindow`: seconds as a number, or a duration string such as `10s`, `500ms`, `1m`. */
   pullRequests?: { groupWindow?: number | string };
+  /** `polling.interval`: the least time between two resyncs of the repository (a duration string). */
+  polling?: { interval?: string };
 }
 
 /** Result of validating a config object. */

@@ -128,21 +128,28 @@ export async function describeCheckout(dir: string): Promise<CheckoutState> {
   return { root, head, ...(branch ? { branch } : {}), uncommitted: uncommitted.sort() };
 }
 
-/** Input of commitToBranch: the branch to (re)write and the one commit it gets. */
-export interface CommitToBranchInput {
-  branch: string;
-  /** Commit-ish the new commit sits on; the current HEAD by default. */
-  parent?: string;
+/** One commit to write: whole-file edits (`after: null` deletes the file; paths repo-relative POSIX) and its message. */
+export interface LocalCommit {
   message: string;
-  /** Whole-file edits; `after: null` deletes the file. Paths are repo-relative POSIX. */
   edits: ReadonlyArray<{ path: string; after: string | null }>;
-  /** Author of the commit; the user's git identity (userIdentity) when omitted, else Courier. The committer is always Courier. */
+}
+
+/** Input of commitsToBranch: the branch to (re)write and its commits, oldest first. */
+export interface CommitsToBranchInput {
+  branch: string;
+  /** Commit-ish the first new commit sits on; the current HEAD by default. */
+  parent?: string;
+  commits: readonly LocalCommit[];
+  /** Author of the commits; the user's git identity (userIdentity) when omitted, else Courier. The committer is always Courier. */
   author?: GitIdentity;
   /** Replace the branch even when it holds commits Courier did not write (they are reported in `discarded`). */
   force?: boolean;
   /** Author and committer date (deterministic commits in tests and re-runs). */
   date?: Date;
 }
+
+/** Input of commitToBranch: the branch to (re)write and the one commit it gets. */
+export type CommitToBranchInput = Omit<CommitsToBranchInput, 'commits'> & LocalCommit;
 
 /** A commit on a branch that Courier did not write. */
 export interface ForeignCommit {
@@ -169,7 +176,18 @@ export interface BranchWrite {
  * branch. Existing files keep their mode.
  */
 export async function commitToBranch(dir: string, input: CommitToBranchInput): Promise<BranchWrite> {
-  const { branch, message, edits } = input;
+  const { message, edits, ...rest } = input;
+  return commitsToBranch(dir, { ...rest, commits: [{ message, edits }] });
+}
+
+/**
+ * Like commitToBranch, with several commits in order on one branch (a proposal's commits: a key
+ * rotation's two steps, a rollout's copy and switch). The branch ends at the last one.
+ */
+export async function commitsToBranch(dir: string, input: CommitsToBranchInput): Promise<BranchWrite> {
+  const { branch, commits } = input;
+  if (commits.length === 0) throw new LocalRepoError(dir, `no commit to write on ${branch}`);
+  const edits = commits.flatMap((c) => c.edits);
   const ref = `refs/heads/${branch}`;
   const normal = await git(dir)
     .raw(['check-ref-format', '--normalize', ref])
@@ -209,32 +227,38 @@ export async function commitToBranch(dir: string, input: CommitToBranchInput): P
     if (input.date) env.GIT_AUTHOR_DATE = env.GIT_COMMITTER_DATE = `@${Math.floor(input.date.getTime() / 1000)} +0000`;
     const g = git(dir, env);
     await g.raw(['read-tree', parent]);
-
-    const removals = edits.filter((e) => e.after === null).map((e) => e.path);
-    const writes = edits.filter((e): e is { path: string; after: string } => e.after !== null);
-    if (removals.length > 0) await g.raw(['update-index', '--force-remove', '--', ...removals]);
-    if (writes.length > 0) {
-      // One hash-object call for all contents; --no-filters keeps the bytes exactly as planned.
-      const blobFiles = await Promise.all(
-        writes.map(async (w, i) => {
-          const file = join(scratch, `blob-${i}`);
-          await writeFile(file, w.after);
-          return file;
-        }),
-      );
-      const oids = (await g.raw(['hash-object', '-w', '--no-filters', '--', ...blobFiles])).trim().split('\n');
-      const modes = await existingModes(dir, parent, writes.map((w) => w.path));
-      const cacheinfo = writes.flatMap((w, i) => ['--cacheinfo', `${modes.get(w.path) ?? '100644'},${oids[i]},${w.path}`]);
-      await g.raw(['update-index', '--add', ...cacheinfo]);
-    }
-    const tree = (await g.raw(['write-tree'])).trim();
-    const commit = (await g.raw(['commit-tree', tree, '-p', parent, '-m', message])).trim();
+    let tip = parent;
+    for (const [n, step] of commits.entries()) tip = await writeCommit(g, dir, scratch, tip, step, n);
     // Compare-and-swap: fail if the branch moved since we looked.
-    await g.raw(['update-ref', '-m', 'courier: rebuild branch', ref, commit, existing || '0'.repeat(parent.length)]);
-    return { commit, branch, action: !existing ? 'created' : discarded.length > 0 ? 'replaced' : 'updated', discarded };
+    await g.raw(['update-ref', '-m', 'courier: rebuild branch', ref, tip, existing || '0'.repeat(parent.length)]);
+    return { commit: tip, branch, action: !existing ? 'created' : discarded.length > 0 ? 'replaced' : 'updated', discarded };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** Applies one commit's edits to the temporary index (already holding `parent`'s tree) and commits it on `parent`. */
+async function writeCommit(g: ReturnType<typeof git>, dir: string, scratch: string, parent: string, step: LocalCommit, n: number): Promise<string> {
+  const { message, edits } = step;
+  const removals = edits.filter((e) => e.after === null).map((e) => e.path);
+  const writes = edits.filter((e): e is { path: string; after: string } => e.after !== null);
+  if (removals.length > 0) await g.raw(['update-index', '--force-remove', '--', ...removals]);
+  if (writes.length > 0) {
+    // One hash-object call for all contents; --no-filters keeps the bytes exactly as planned.
+    const blobFiles = await Promise.all(
+      writes.map(async (w, i) => {
+        const file = join(scratch, `blob-${n}-${i}`);
+        await writeFile(file, w.after);
+        return file;
+      }),
+    );
+    const oids = (await g.raw(['hash-object', '-w', '--no-filters', '--', ...blobFiles])).trim().split('\n');
+    const modes = await existingModes(dir, parent, writes.map((w) => w.path));
+    const cacheinfo = writes.flatMap((w, i) => ['--cacheinfo', `${modes.get(w.path) ?? '100644'},${oids[i]},${w.path}`]);
+    await g.raw(['update-index', '--add', ...cacheinfo]);
+  }
+  const tree = (await g.raw(['write-tree'])).trim();
+  return (await g.raw(['commit-tree', tree, '-p', parent, '-m', message])).trim();
 }
 
 /** `abc123def456 "subject" by Name <email>`, for messages. */

@@ -3,6 +3,7 @@
  * image-job run (one PR per environment), and coalesces duplicate deliveries: the same webhook
  * delivered ten times results in one call. Work on one repository is serialised.
  */
+import { InvalidDurationError, parseDuration } from '../core/config/index.ts';
 import type { Release } from '../core/image-update/release.ts';
 import type { JobOutcome } from '../jobs/job-outcome.ts';
 import type { JobTarget } from '../app-deps.ts';
@@ -35,14 +36,20 @@ interface Pending {
 /** A window that keeps getting releases closes at the latest after this many window lengths. */
 export const MAX_WINDOWS = 10;
 
-/** Parses `groupWindow`: seconds as a number, or `500ms`, `10s`, `1m`; undefined → the default. */
+/**
+ * `groupWindow` in milliseconds: a duration as the config writes it (`500ms`, `10s`, `1m30s`, `1h`,
+ * parsed by the config's own parser), or seconds as a number; undefined → the default. The schema
+ * refuses anything else, so the fallback only serves configs that bypassed validation.
+ */
 export function groupWindowMs(value: number | string | undefined): number {
   if (value === undefined) return DEFAULT_GROUP_WINDOW_MS;
   if (typeof value === 'number') return Math.max(0, value * 1000);
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(value.trim());
-  if (!match) return DEFAULT_GROUP_WINDOW_MS;
-  const amount = Number(match[1]);
-  return match[2] === 'ms' ? amount : match[2] === 's' ? amount * 1000 : amount * 60_000;
+  try {
+    return parseDuration(value.trim());
+  } catch (error) {
+    if (error instanceof InvalidDurationError) return DEFAULT_GROUP_WINDOW_MS;
+    throw error;
+  }
 }
 
 /** Batches releases per repository; see the module comment. */

@@ -1,6 +1,6 @@
 /**
  * The local-repository mode of an image update: plan on HEAD's files, render the proposal, and for
- * `bump` write it as one commit on a `courier/…` branch without touching HEAD or the working tree.
+ * `bump` write it (through the local write path) as one commit on a `courier/…` branch without touching HEAD or the working tree.
  */
 import { createTwoFilesPatch } from 'diff';
 import { buildImageProposal } from '../core/image-update/image-proposal.ts';
@@ -9,7 +9,8 @@ import { planImageUpdate, PlanError } from '../core/image-update/plan-image-upda
 import type { Proposal } from '../core/proposal/proposal.ts';
 import type { Release } from '../core/image-update/release.ts';
 import type { Warning } from '../core/proposal/change.ts';
-import { commitToBranch, type ForeignCommit } from '../git/local-repo.ts';
+import type { ForeignCommit } from '../git/local-repo.ts';
+import { publishLocal } from './publish-local.ts';
 import { loadLocalRepo, LocalModeError } from './load-local-repo.ts';
 
 /** Input of runImageUpdate. */
@@ -93,16 +94,7 @@ export async function runImageUpdate(req: LocalImageUpdate): Promise<LocalImageU
     warnings: [...repo.skipped, ...plan.changeSet.warnings],
     notes: repo.notes,
   };
-  if (req.write && proposal.commits.length > 0) {
-    const commit = proposal.commits[0]!;
-    const written = await commitToBranch(repo.dir, {
-      branch: proposal.branch,
-      message: commit.message,
-      edits: commit.edits,
-      ...(req.date ? { date: req.date } : {}),
-      ...(req.force ? { force: true } : {}),
-    });
-    result.branch = { name: written.branch, commit: written.commit, action: written.action, discarded: written.discarded };
-  }
+  const written = req.write ? await publishLocal(repo.dir, proposal, { ...(req.date ? { date: req.date } : {}), ...(req.force ? { force: true } : {}) }) : undefined;
+  if (written) result.branch = { name: written.branch, commit: written.commit, action: written.action, discarded: written.discarded };
   return result;
 }

@@ -21,6 +21,7 @@ describe('parseResyncInterval', () => {
     ['30s', 30_000],
     ['10m', 600_000],
     ['1h', 3_600_000],
+    ['1h30m', 5_400_000],
     ['off', 0],
   ])('%j → %i ms', (value, ms) => expect(parseResyncInterval(value)).toBe(ms));
 
@@ -67,6 +68,40 @@ describe('Resync', () => {
     expect(scheduler.pending).toBe(1);
     await resync.stop();
     expect(scheduler.pending).toBe(0);
+  });
+
+  it("resyncs a repository again only once its own polling.interval has passed (the pass interval is the floor)", async () => {
+    const { probot } = testProbot();
+    const { deps, resyncs } = fakeDeps();
+    const hourly = `${CONFIG_YAML}\npolling:\n  interval: 1h\n`;
+    // The installation token is fetched once and reused by later passes.
+    nock(API).post('/app/installations/1/access_tokens').reply(201, tokenResponse());
+    const pass = () =>
+      nock(API)
+        .get('/app/installations')
+        .query({ per_page: 100 })
+        .reply(200, [{ id: 1, account: { login: 'acme' } }])
+        .get('/installation/repositories')
+        .query({ per_page: 100 })
+        .reply(200, { total_count: 2, repositories: [repository('acme', 'hourly'), repository('acme', 'often')] })
+        .get(`/repos/acme/hourly${CONFIG}`)
+        .reply(...yaml(hourly))
+        .get(`/repos/acme/often${CONFIG}`)
+        .reply(...yaml(CONFIG_YAML));
+    let now = 0;
+    const resync = new Resync({ probot, deps, log: probot.log, intervalMs: 10 * 60_000, scheduler: new ManualScheduler(), now: () => now });
+    const repos = () => resyncs.splice(0).map((t) => t.repo);
+    pass();
+    expect(await resync.runOnce()).toBe(2);
+    expect(repos()).toEqual(['hourly', 'often']);
+    now = 10 * 60_000;
+    pass();
+    expect(await resync.runOnce()).toBe(1);
+    expect(repos()).toEqual(['often']);
+    now = 60 * 60_000;
+    pass();
+    expect(await resync.runOnce()).toBe(2);
+    expect(repos()).toEqual(['hourly', 'often']);
   });
 
   it('does not schedule anything when disabled', () => {

@@ -41,6 +41,9 @@ describe('groupWindowMs', () => {
     ['500ms', 500],
     ['15s', 15_000],
     ['2m', 120_000],
+    // The schema accepts every config duration; these silently became the default before.
+    ['1h', 3_600_000],
+    ['1m30s', 90_000],
     ['soon', DEFAULT_GROUP_WINDOW_MS],
   ])('%j → %i ms', (value, ms) => expect(groupWindowMs(value)).toBe(ms));
 });

@@ -154,8 +154,12 @@ export const courierConfigSchema = z
       .describe('How Courier opens pull requests.'),
     sops: sopsSettings,
     polling: z
-      .strictObject({ interval: duration('Interval between registry polls and full resyncs.').default('5m') })
-      .default({ interval: '5m' })
+      .strictObject({
+        interval: duration(
+          'Least time between two resyncs of this repository (registry polls of `poll: true` images, and every job planned again). The App looks at each repository every `COURIER_RESYNC_INTERVAL` (10m by default), which is the floor.',
+        ).default('10m'),
+      })
+      .default({ interval: '10m' })
       .describe('Level-triggered safety net.'),
   })
   .superRefine((config, ctx) => {

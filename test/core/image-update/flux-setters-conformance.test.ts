@@ -1,6 +1,6 @@
 /**
  * Flux setter conformance: runs every active file-producing case of
- * shared/conformance/flux-setters/cases.json through applySetters and compares trees byte for byte.
+ * test/conformance/flux-setters/cases.json (a byte-for-byte copy of shared/conformance, kept in step by test/conformance/sync.test.ts) through applySetters and compares trees byte for byte.
  *
  * Deliberate differences from Flux, none of which these upstream fixtures exercise:
  * - Courier replaces only the value bytes; Flux re-serialises the file (drops a leading `---`,
@@ -16,10 +16,9 @@ import { semverPolicy } from './test-policies.ts';
 import type { ImageChange as Change } from '../../../src/core/image-update/image-change.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const shared = process.env.COURIER_SHARED ?? path.resolve(repoRoot, '../shared');
-const root = path.join(shared, 'conformance/flux-setters');
+const root = path.join(repoRoot, 'test/conformance/flux-setters');
 if (!existsSync(path.join(root, 'cases.json'))) {
-  throw new Error(`flux-setters conformance data not found at ${root}; set COURIER_SHARED=/path/to/shared`);
+  throw new Error(`flux-setters conformance data not found at ${root}`);
 }
 
 interface LatestRef { name: string; tag: string; digest: string }

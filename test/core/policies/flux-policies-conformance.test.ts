@@ -33,10 +33,9 @@ interface Case {
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const shared = process.env.COURIER_SHARED ?? path.resolve(repoRoot, '../shared');
-const casesPath = path.join(shared, 'conformance/flux-policies/cases.json');
+const casesPath = path.join(repoRoot, 'test/conformance/flux-policies/cases.json');
 if (!existsSync(casesPath)) {
-  throw new Error(`flux-policies conformance data not found at ${casesPath}; set COURIER_SHARED to the shared folder`);
+  throw new Error(`flux-policies conformance data not found at ${casesPath}`);
 }
 const data = JSON.parse(readFileSync(casesPath, 'utf8')) as { cases: Case[] };
 // A case is inactive only when its `status` says so; those are listed as skipped by vitest.
