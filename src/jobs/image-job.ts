@@ -25,7 +25,7 @@ export function createImageJob(deps: { describeRelease?: (release: Release) => P
     plan({ files, config }, request) {
       const plan = planImageUpdate({ files: files.filter((f) => isYamlish(f.path)), config, releases: request.releases });
       const templates = imageTemplatesFor(files, config.pullRequests.templates);
-      return buildImageProposal({ plan, releases: request.releases, config, templates });
+      return buildImageProposal({ plan, config, templates });
     },
     rule: imageSupersedeRule,
     describe: (request) => request.releases.map((r) => `${r.repository}:${r.tag}`).join(', '),

@@ -80,7 +80,7 @@ export async function runImageUpdate(req: LocalImageUpdate): Promise<LocalImageU
     if (err instanceof PlanError) throw new LocalModeError(err.message);
     throw err;
   }
-  const proposal = buildImageProposal({ plan, releases: [release], config: repo.config, templates: repo.templates });
+  const proposal = buildImageProposal({ plan, config: repo.config, templates: repo.templates });
   // git-style headers: drop jsdiff's "=====" separator line.
   const diff = plan.changeSet.edits
     .map((e) => createTwoFilesPatch(`a/${e.path}`, `b/${e.path}`, e.before, e.after, undefined, undefined, { context: 3 }).replace(/^=+\n/, ''))

@@ -13,8 +13,8 @@ import type { Release } from './release.ts';
 
 /** Input of buildImageProposal. */
 export interface ImageProposalRequest {
+  /** The plan, with the releases it planned (the newest of each image). */
   plan: ImageUpdatePlan;
-  releases: readonly Release[];
   config: CourierConfig;
   templates: ImageTemplates;
 }
@@ -52,7 +52,8 @@ export function imageProposalHeader(config: CourierConfig, releases: readonly Re
 
 /** Builds the proposal for a planned image update (its commits are empty when nothing changes). */
 export function buildImageProposal(req: ImageProposalRequest): Proposal<ImageChange> {
-  const { plan, releases, config } = req;
+  const { plan, config } = req;
+  const releases = plan.releases;
   const header = imageProposalHeader(config, releases, plan.environment);
   const environment = config.environments.find((e) => e.name === plan.environment)!;
   const clusterOf = (file: string): string | undefined => environment.clusters.find((c) => file.split('/').includes(c));

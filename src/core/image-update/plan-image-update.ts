@@ -9,6 +9,7 @@ import { defaultReleasePolicy } from '../policies/default-release-policy.ts';
 import { policyFromLegacyFilter } from '../policies/legacy-filter.ts';
 import { buildRepoModel, deployedFiles, membership } from '../repo-model/index.ts';
 import { applyVariableUses } from './plan-variables.ts';
+import { newestReleases } from './newest-releases.ts';
 import type { Warning } from '../proposal/change.ts';
 import type { FileModification } from '../proposal/proposal.ts';
 import type { Release } from './release.ts';
@@ -35,6 +36,8 @@ export interface ImageUpdateInput {
 /** What planImageUpdate returns. */
 export interface ImageUpdatePlan {
   environment: string;
+  /** The releases planned: the newest of each image (see newestReleases), for the PR's texts and metadata. */
+  releases: Release[];
   changeSet: { edits: FileModification[]; changes: ImageChange[]; warnings: Warning[] };
 }
 
@@ -53,10 +56,11 @@ export function planImageUpdate(input: ImageUpdateInput): ImageUpdatePlan {
   const model = buildRepoModel(input.files);
   const warnings: Warning[] = [];
   const policies = buildPolicyResolver(model, input.config, warnings);
+  const releases = newestReleases(input.releases, (repository) => policies.forRepository(repository) ?? defaultReleasePolicy());
   const texts = new Map(input.files.map((f) => [f.path, f.text]));
   const changes: ImageChange[] = [];
   // Screened once for all releases: edits change tags, never the names the screen looks for.
-  const screen = releaseScreen(input.releases);
+  const screen = releaseScreen(releases);
   const candidates = new Map<string, RepoFile[]>();
   for (const file of input.files) {
     for (const release of screen(file.text)) {
@@ -69,7 +73,7 @@ export function planImageUpdate(input: ImageUpdateInput): ImageUpdatePlan {
   const deployment = deployedFiles(model);
   const undeployed = new Set<string>();
 
-  for (const release of input.releases) {
+  for (const release of releases) {
     const ctx = { release, policies, defaultPolicy: defaultReleasePolicy(), legacyPolicy: policyFromLegacyFilter };
     const variables: VariableUse[] = [];
     const sharedNotes: Warning[] = [];
@@ -111,7 +115,7 @@ export function planImageUpdate(input: ImageUpdateInput): ImageUpdatePlan {
   if (undeployed.size > 0) warnings.push(undeployedWarning([...undeployed].sort()));
   // Read last: the model adds the warnings of files it reads on demand (kustomization files).
   const all = [...model.warnings, ...warnings];
-  return { environment, changeSet: { edits: editsOf(input.files, texts), changes: sortChanges(changes), warnings: dedupe(all) } };
+  return { environment, releases, changeSet: { edits: editsOf(input.files, texts), changes: sortChanges(changes), warnings: dedupe(all) } };
 }
 
 function sharedFileWarning(path: string, update: FileUpdate, sharedBy: readonly string[]): Warning {

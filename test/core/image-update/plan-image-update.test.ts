@@ -55,6 +55,37 @@ function changedLines(before: string, after: string): Array<[string, string]> {
 
 const PODINFO: Release = { repository: 'ghcr.io/stefanprodan/podinfo', tag: '6.6.0' };
 
+describe('a batch holding several releases of one image', () => {
+  // 40 podinfo releases in arrival order that is not version order: only 6.6.39 may count.
+  const burst: Release[] = Array.from({ length: 40 }, (_, i) => ({ repository: PODINFO.repository, tag: `6.6.${(i * 7) % 40}` }));
+
+  it('plans only the newest release, so every reference and variable ends at the same version', () => {
+    const p = plan(burst);
+    expect(p.releases).toEqual([{ repository: PODINFO.repository, tag: '6.6.39' }]);
+    expect(p.changeSet.changes.length).toBeGreaterThan(0);
+    expect(new Set(p.changeSet.changes.map((c) => c.new.replace(/^.*:/, '')))).toEqual(new Set(['6.6.39']));
+    expect(p.changeSet.edits).toEqual(plan([{ repository: PODINFO.repository, tag: '6.6.39' }]).changeSet.edits);
+  });
+
+  it('names that release in the title, body and metadata', () => {
+    const proposal = buildImageProposal({ plan: plan(burst), config: fleetConfig, templates: loadImageTemplates(readBuiltinTemplate) });
+    expect(proposal.title).toContain('6.6.39');
+    expect(parseMetadata(proposal.body)?.images).toEqual([{ repository: PODINFO.repository, tag: '6.6.39' }]);
+  });
+
+  it('keeps releases the policy cannot order against each other, and a digest one repeat knows', () => {
+    const p = plan([
+      { repository: PODINFO.repository, tag: '6.6.0' },
+      { repository: PODINFO.repository, tag: '6.6.0-alpine' },
+      { repository: PODINFO.repository, tag: '6.6.0', digest: `sha256:${'a'.repeat(64)}` },
+    ]);
+    expect(p.releases).toEqual([
+      { repository: PODINFO.repository, tag: '6.6.0', digest: `sha256:${'a'.repeat(64)}` },
+      { repository: PODINFO.repository, tag: '6.6.0-alpine' },
+    ]);
+  });
+});
+
 describe('planImageUpdate on the example fleet', () => {
   it('bumps podinfo in the dev clusters postBuild substitutes only, keeping CRLF byte for byte', () => {
     const p = plan([PODINFO]);
@@ -329,7 +360,7 @@ pullRequests:
   reviewers: [alice]
 `);
     const p = plan([PODINFO], undefined, fleet, cfg);
-    const proposal = buildImageProposal({ plan: p, releases: [PODINFO], config: cfg, templates });
+    const proposal = buildImageProposal({ plan: p, config: cfg, templates });
     expect(proposal.branch).toBe('courier/image/dev/ghcr.io-stefanprodan-podinfo');
     expect(proposal.labels).toEqual([COURIER_LABEL, 'images']);
     expect(proposal.reviewers).toEqual(['alice']);
@@ -344,14 +375,14 @@ pullRequests:
       subject: 'ghcr.io/stefanprodan/podinfo',
       images: [{ repository: 'ghcr.io/stefanprodan/podinfo', tag: '6.6.0' }],
     });
-    const prod = buildImageProposal({ plan: plan([PODINFO], 'prod', fleet, cfg), releases: [PODINFO], config: cfg, templates });
+    const prod = buildImageProposal({ plan: plan([PODINFO], 'prod', fleet, cfg), config: cfg, templates });
     expect(prod.branch).toBe('courier/image/prod/ghcr.io-stefanprodan-podinfo');
     expect(prod.autoMerge).toBe(false);
   });
 
   it('has no commits when nothing changes', () => {
     const release = { repository: 'ghcr.io/stefanprodan/podinfo', tag: '6.5.0' };
-    const proposal = buildImageProposal({ plan: plan([release]), releases: [release], config: fleetConfig, templates });
+    const proposal = buildImageProposal({ plan: plan([release]), config: fleetConfig, templates });
     expect(proposal.commits).toEqual([]);
   });
 });
