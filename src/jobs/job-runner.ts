@@ -12,6 +12,7 @@ import { parseMetadata } from '../core/proposal/names.ts';
 import type { Proposal } from '../core/proposal/proposal.ts';
 import type { CloneCache } from '../git/clone-cache.ts';
 import { readEarlyState } from '../github/early-state.ts';
+import { courierPullRequestsOf } from '../github/open-pull-requests.ts';
 import { StaleProposal } from '../github/errors.ts';
 import { fromOctokit, type GitHubClient, type OctokitLike } from '../github/github-client.ts';
 import { showJobFailure } from '../github/job-failure-check.ts';
@@ -91,7 +92,15 @@ async function attempt<R>(job: Job<R>, target: JobTarget, request: R, deps: JobR
     seen(checkout.sha);
     if (early) early.baseSha = checkout.sha;
     const { files } = await checkout.readFiles((path) => job.reads(path));
-    const planned = job.plan({ files, config, sha: checkout.sha }, request);
+    const input = { files, config, sha: checkout.sha };
+    let planned = job.plan(input, request);
+    if (early && job.withOpenProposals) {
+      // Usually answered by now: the read started before the checkout.
+      const state = await early.state;
+      const open = courierPullRequestsOf(state?.openPullRequests ?? [], (body) => parseMetadata(body) ?? null);
+      const widened = job.withOpenProposals(request, open, config);
+      if (widened !== request) planned = job.plan(input, widened);
+    }
     deps.log.info(
       { repo: `${target.owner}/${target.repo}`, job: job.kind, sha: checkout.sha, changes: planned.changeSet.changes.length, warnings: planned.changeSet.warnings.length },
       `planned ${job.kind} job`,

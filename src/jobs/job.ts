@@ -5,7 +5,7 @@
  */
 import type { CourierConfig } from '../core/config/index.ts';
 import type { Proposal, ProposalKind } from '../core/proposal/proposal.ts';
-import type { SupersedeRule } from '../core/proposal/supersede-rule.ts';
+import type { OpenProposal, SupersedeRule } from '../core/proposal/supersede-rule.ts';
 import type { RepoFile } from '../core/repo-model/repo-file.ts';
 
 /** What a job plans from: the checkout's files (as the job's `reads` chose them) and the validated config. */
@@ -25,6 +25,12 @@ export interface Job<R> {
   prepare?(request: R): Promise<R>;
   /** The proposal without edits or texts, when known before planning: lets the write path's state be read while planning. */
   header(config: CourierConfig, request: R): Proposal | undefined;
+  /**
+   * The request widened by what this job's open PRs already propose (the open PRs come with the state
+   * read made while planning), so an older or narrower event cannot roll an open PR back or open a
+   * second PR beside it. Return `request` itself when nothing changes; absent = no widening.
+   */
+  withOpenProposals?(request: R, open: readonly OpenProposal[], config: CourierConfig): R;
   /** Plans the proposal (its commits are empty when there is nothing to do). Throws a user error for bad input. */
   plan(input: JobInput, request: R): Proposal;
   /** What a newer proposal does to this job's open PRs. */

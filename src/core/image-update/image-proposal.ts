@@ -54,7 +54,10 @@ export function imageProposalHeader(config: CourierConfig, releases: readonly Re
 export function buildImageProposal(req: ImageProposalRequest): Proposal<ImageChange> {
   const { plan, config } = req;
   const releases = plan.releases;
-  const header = imageProposalHeader(config, releases, plan.environment);
+  // The branch is named after the images this proposal moves, not after every image of the batch: a
+  // resync that polled twenty images but moves one lands on that one image's branch.
+  const moving = releases.filter((r) => plan.changeSet.changes.some((c) => c.image === r.repository));
+  const header = imageProposalHeader(config, moving.length > 0 ? moving : releases, plan.environment);
   const environment = config.environments.find((e) => e.name === plan.environment)!;
   const clusterOf = (file: string): string | undefined => environment.clusters.find((c) => file.split('/').includes(c));
   const view = buildImageProposalView({
