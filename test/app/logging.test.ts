@@ -32,6 +32,9 @@ describe('logs', () => {
     // The test only means something if requests were logged at all.
     expect(text).toContain('GitHub request: POST https://api.github.com/repos/Codertocat/Hello-World/check-runs - 201');
     expect(text).toContain('courier/config on Codertocat/Hello-World@');
+    // Request bodies are summarised (size, operation, paths), never logged whole (issue 13.9).
+    expect(text).not.toContain('Courier config is valid');
+    expect(text).toMatch(/"bytes":\d+[^\n]*GitHub request: POST https:\/\/api.github.com\/repos\/Codertocat\/Hello-World\/check-runs/);
     expect(text).not.toContain(INSTALLATION_TOKEN);
     expect(text).not.toContain(WEBHOOK_SECRET);
     for (const line of PRIVATE_KEY.split('\n').filter((l) => l.length > 20)) expect(text).not.toContain(line);

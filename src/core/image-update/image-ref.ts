@@ -39,6 +39,19 @@ const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 const NAME_MAX = 255;
 
+/**
+ * Why a release cannot be taken as it stands (a tag or digest outside the reference grammar), or
+ * undefined when it can. Every channel (webhooks, registry notifications, dispatches, polling) applies
+ * this one rule, so a tag like `zzz" securityContext: …` never reaches a pull request.
+ */
+export function releaseProblem(release: { repository: string; tag: string; digest?: string }): string | undefined {
+  if (!TAG.test(release.tag)) return `tag ${JSON.stringify(release.tag)} of ${release.repository} is not a valid tag (it must match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127})`;
+  if (release.digest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(release.digest)) {
+    return `digest ${JSON.stringify(release.digest)} of ${release.repository}:${release.tag} is not sha256:<64 lowercase hex>`;
+  }
+  return undefined;
+}
+
 /** Parses an image reference or throws InvalidImageRefError. */
 export function parseImageRef(text: string): ImageRef {
   const fail = (reason: string): never => {
