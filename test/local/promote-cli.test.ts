@@ -70,7 +70,7 @@ describe('courier promote', () => {
     expect(snapshot(dir)).toEqual(before);
     const branch = 'courier/promote/prod/dev';
     expect(git(dir, ['rev-list', '--count', `HEAD..${branch}`]).trim()).toBe('1');
-    expect(git(dir, ['diff', '--name-only', 'HEAD', branch]).trim().split('\n')).toEqual(['apps/webapp/overlays/prod/kustomization.yaml', 'clusters/cloud-prod/redis.yaml']);
+    expect(git(dir, ['diff', '--name-only', 'HEAD', branch]).trim().split('\n')).toEqual(['apps/webapp/overlays/prod/kustomization.yaml', 'clusters/cloud-prod/podinfo.yaml', 'clusters/cloud-prod/redis.yaml']);
     const built = build(dir, branch, 'apps/webapp/overlays/prod');
     expect(built).toContain('image: ghcr.io/acme/webapp:1.4.0');
     expect(build(dir, 'HEAD', 'apps/webapp/overlays/prod')).toContain('image: ghcr.io/acme/webapp:1.3.2');

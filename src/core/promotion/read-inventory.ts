@@ -3,8 +3,8 @@
  * own finders (workload containers, HelmRelease values, Kustomize and Flux Kustomization `images:`)
  * plus HelmRelease chart versions. Pure: files and config in, inventory out.
  *
- * Known limits (issue 8): setters-only references, postBuild variables feeding a tag and `chartRef`
- * OCI tags are not read yet; an entry read nowhere is simply absent, so it is never promoted.
+ * Known limits (issue 8): setter-only references outside these shapes, chart versions fed by postBuild
+ * variables and `chartRef` OCI tags are not read yet; an entry read nowhere is absent, so never promoted.
  */
 import { isMap } from 'yaml';
 import type { CourierConfig } from '../config/index.ts';
@@ -14,7 +14,7 @@ import { canonicalRepository, tryParseImageRef } from '../image-update/image-ref
 import { kustomizeImageSites } from '../image-update/kustomize-images.ts';
 import type { ImageSite } from '../image-update/site.ts';
 import type { Warning } from '../proposal/change.ts';
-import { buildRepoModel, deployedFiles, membership } from '../repo-model/index.ts';
+import { buildRepoModel, deployedFiles, membership, substitutionsFor, type RepoModel } from '../repo-model/index.ts';
 import type { RepoFile } from '../repo-model/repo-file.ts';
 import { isKindOf, isParseFailure, mapAtPath, parseYamlFile, scalarText, stringAt } from '../yaml/yaml-file.ts';
 
@@ -58,7 +58,10 @@ export function readInventory(files: readonly RepoFile[], config: CourierConfig,
   const inventory: Inventory = { environment, images: new Map(), charts: new Map(), warnings: [] };
   for (const file of files) {
     if (!/\.ya?ml$/i.test(file.path) || !SCREEN.test(file.text)) continue;
-    if (membership(file.path, model, config).env !== environment) continue;
+    const where = membership(file.path, model, config);
+    // A shared app folder counts only through the postBuild variables this environment's clusters set.
+    const own = where.env === environment;
+    if (!own && !where.sharedBy?.includes(environment)) continue;
     if (deployment.known && !deployment.deployed.has(file.path)) continue;
     const parsed = parseYamlFile(file.text);
     if (isParseFailure(parsed)) {
@@ -68,11 +71,54 @@ export function readInventory(files: readonly RepoFile[], config: CourierConfig,
     for (const doc of parsed.documents) {
       const ctx = { path: file.path, lineOf: parsed.lineOf, warnings: [] as Warning[] };
       const sites = [...containerSites(doc, ctx), ...helmValueSites(doc), ...kustomizeImageSites(file.path, doc)];
-      for (const site of sites) addImage(inventory, site, file.path, parsed.lineOf);
-      addChart(inventory, doc, file.path, parsed.lineOf);
+      for (const site of sites) {
+        if (addVariableImage(inventory, site, file.path, model, config)) continue;
+        if (own) addImage(inventory, site, file.path, parsed.lineOf);
+      }
+      if (own) addChart(inventory, doc, file.path, parsed.lineOf);
     }
   }
   return inventory;
+}
+
+const VARIABLE_TAG = /^(.+):\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
+
+/**
+ * `image: repo:${VAR}` (or a split tag `${VAR}`): the version is what this environment's cluster
+ * Kustomizations set in `postBuild.substitute.VAR`, and the entry's site is that value. Only a
+ * variable that is a whole tag counts, so `CLUSTER_NAME` and the like never enter the inventory.
+ */
+function addVariableImage(inventory: Inventory, site: ImageSite, path: string, model: RepoModel, config: CourierConfig): boolean {
+  let name: string | undefined;
+  let variable: string | undefined;
+  if (site.ref) {
+    const m = VARIABLE_TAG.exec(scalarText(site.ref.node) ?? '');
+    if (m) [, name, variable] = m;
+  } else if (site.tag && site.name) {
+    const m = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(scalarText(site.tag.node) ?? '');
+    if (m) [name, variable] = [site.name, m[1]];
+  }
+  if (!name || !variable || name.includes('${')) return false;
+  const ref = tryParseImageRef(`${name}:latest`);
+  if (!ref) return true;
+  for (const sub of substitutionsFor(path, variable, model, config)) {
+    if (sub.env !== inventory.environment) continue;
+    const where: VersionSite = { file: sub.file, line: sub.line, field: `spec.postBuild.substitute.${variable}` };
+    const known = inventory.images.get(ref.repository);
+    if (!known) inventory.images.set(ref.repository, { repository: ref.repository, tag: sub.value, sites: [where] });
+    else if (!known.sites.some((s) => s.file === where.file && s.line === where.line)) {
+      known.sites.push(where);
+      if (known.tag !== sub.value) {
+        inventory.warnings.push({
+          code: 'inventory-conflict',
+          file: sub.file,
+          line: sub.line,
+          message: `${sub.file}:${sub.line}: ${ref.repository} is ${sub.value} here but ${formatVersion(known.tag, known.digest)} at ${known.sites[0]!.file}:${known.sites[0]!.line} in environment ${inventory.environment}; Courier reads the first.`,
+        });
+      }
+    }
+  }
+  return true;
 }
 
 function addImage(inventory: Inventory, site: ImageSite, path: string, lineOf: (offset: number) => number): void {

@@ -40,6 +40,8 @@ describe('readInventory', () => {
     const prod = readInventory(fleet, fleetConfig, 'prod');
     expect(dev.images.get('ghcr.io/acme/webapp')?.tag).toBe('1.4.0');
     expect(prod.images.get('ghcr.io/acme/webapp')?.tag).toBe('1.3.2');
+    expect(dev.images.get('ghcr.io/stefanprodan/podinfo')).toMatchObject({ tag: '6.5.0', sites: [{ file: 'clusters/cloud-dev/podinfo.yaml', field: 'spec.postBuild.substitute.PODINFO_VERSION' }, { file: 'clusters/munich-dev/podinfo.yaml' }] });
+    expect(prod.images.get('ghcr.io/stefanprodan/podinfo')?.tag).toBe('6.4.1');
     expect(prod.images.get('ghcr.io/acme/webapp')?.sites[0]).toMatchObject({ file: 'apps/webapp/overlays/prod/kustomization.yaml', field: 'images[0].newTag' });
   });
 });
@@ -48,8 +50,12 @@ describe('planPromotion on the example fleet', () => {
   const plan = planPromotion({ files: fleet, config: fleetConfig, from: 'dev', to: 'prod' });
 
   it("makes prod's overlay pin dev's versions, changing only the values' bytes", () => {
-    expect(plan.changeSet.edits.map((e) => e.path)).toEqual(['apps/webapp/overlays/prod/kustomization.yaml', 'clusters/cloud-prod/redis.yaml']);
-    const redis = plan.changeSet.edits[1]!;
+    expect(plan.changeSet.edits.map((e) => e.path)).toEqual(['apps/webapp/overlays/prod/kustomization.yaml', 'clusters/cloud-prod/podinfo.yaml', 'clusters/cloud-prod/redis.yaml']);
+    const redis = plan.changeSet.edits[2]!;
+    const podinfo = plan.changeSet.edits[1]!;
+    // The postBuild variable feeding podinfo's tag moves; CLUSTER_NAME beside it does not.
+    expect(podinfo.after).toBe(podinfo.before.replace('PODINFO_VERSION: "6.4.1"', 'PODINFO_VERSION: "6.5.0"'));
+    expect(podinfo.after).toContain('CLUSTER_NAME: cloud-prod');
     expect(redis.after).toBe(redis.before.replace('tag: 7.2.4-debian-12-r2', 'tag: 7.2.4-debian-12-r9'));
     const edit = plan.changeSet.edits[0]!;
     expect(edit.after).toBe(
