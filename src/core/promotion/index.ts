@@ -3,3 +3,4 @@ export { readInventory, formatVersion, type Inventory, type ImageEntry, type Cha
 export { diffInventories, type InventoryDiff, type VersionMove } from './diff-inventories.ts';
 export { planPromotion, resolvePromotion, type PromotionInput, type PromotionPlan } from './plan-promotion.ts';
 export { buildPromotionProposal } from './promotion-proposal.ts';
+export { evaluateGates, type ChangeWindow, type ClusterReport, type GateInput, type GateState, type GateVerdict } from './evaluate-gates.ts';
