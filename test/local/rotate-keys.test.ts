@@ -113,7 +113,7 @@ describe('courier rotate-keys (local, two steps)', () => {
     // Item 6: no plaintext value or private key in outputs, commits or temp files.
     const secrets = [...PLAINTEXTS, repo.courier.identity, repo.prod.identity, repo.dev.identity, prodNew.identity, ...(await parseAgeIdentities(keyText, 's')).map((i) => i.identity)];
     const history = git(repo.dir, ['log', '-p', '--all']);
-    const temp = filesSince(tmpdir(), started).filter((p) => !p.includes('/.git/')).map((p) => readFileSync(p, 'latin1'));
+    const temp = filesSince(tmpdir(), started).filter((p) => !p.includes('/.git/')).flatMap((p) => readIfStill(p));
     for (const s of secrets) {
       for (const text of [...outputs, history, ...temp]) expect(text.includes(s)).toBe(false);
     }
@@ -138,3 +138,13 @@ describe('courier rotate-keys (local, two steps)', () => {
     expect(git(repo.dir, ['branch', '--list', 'courier/*'])).toBe('');
   });
 });
+
+/** Other test files running in parallel delete their temp files between listing and reading: skip those that vanished. */
+function readIfStill(path: string): string[] {
+  try {
+    return [readFileSync(path, 'latin1')];
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+}
