@@ -36,8 +36,28 @@ const LEGACY_DEFAULT_DOMAINS = new Set(['index.docker.io', 'registry-1.docker.io
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const DOMAIN = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::[0-9]+)?$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
+/** How the tag grammar reads in messages. */
+const TAG_RULE = '[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}';
 const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 const NAME_MAX = 255;
+
+/**
+ * Why `tag` is not a valid image tag (the distribution grammar `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`),
+ * or undefined when it is. Every release channel (registry and package events, source releases,
+ * dispatch, registry notifications, polling) checks tags with this one function, so a tag no registry
+ * could hold (`zzz" securityContext: …`) never reaches a policy, a file or a PR title.
+ */
+export function tagProblem(tag: unknown): string | undefined {
+  if (typeof tag !== 'string') return `tag ${JSON.stringify(tag)} is not a string`;
+  if (TAG.test(tag)) return undefined;
+  const shown = tag.length > 60 ? `${tag.slice(0, 60)}…` : tag;
+  return `tag ${JSON.stringify(shown)} is not a valid image tag (it must match ${TAG_RULE})`;
+}
+
+/** True when `tag` is a valid image tag (see tagProblem). */
+export function isValidTag(tag: unknown): tag is string {
+  return tagProblem(tag) === undefined;
+}
 
 /** Parses an image reference or throws InvalidImageRefError. */
 export function parseImageRef(text: string): ImageRef {
@@ -64,7 +84,7 @@ export function parseImageRef(text: string): ImageRef {
   if (lastColon > rest.lastIndexOf('/')) {
     tag = rest.slice(lastColon + 1);
     rest = rest.slice(0, lastColon);
-    if (!TAG.test(tag)) fail(`tag "${tag}" must match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`);
+    if (!TAG.test(tag)) fail(`tag "${tag}" must match ${TAG_RULE}`);
   }
 
   const name = rest;
