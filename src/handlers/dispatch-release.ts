@@ -2,13 +2,14 @@
  * `repository_dispatch` with event type `courier-image` → one release. Sent by CI after a push:
  * `POST /repos/{owner}/{repo}/dispatches {"event_type":"courier-image","client_payload":{"image":"ghcr.io/acme/app","tag":"1.2.3","digest":"sha256:…"}}`.
  */
-import { InvalidImageRefError, isValidTag, parseImageRef } from '../core/image-update/image-ref.ts';
+import { InvalidImageRefError, parseImageRef } from '../core/image-update/image-ref.ts';
 import type { Release } from '../core/image-update/release.ts';
 import { ignored, type Normalised } from './normalised.ts';
 
 /** The dispatch event type Courier listens to. */
 export const DISPATCH_TYPE = 'courier-image';
 
+const TAG = /^[\w][\w.-]{0,127}$/;
 const SHA256 = /^sha256:[a-f0-9]{64}$/;
 
 /** The release a `courier-image` dispatch announces; invalid payloads yield a reason saying what to fix. */
@@ -27,7 +28,7 @@ export function releaseFromDispatch(payload: { action?: string; client_payload?:
     throw err;
   }
   const finalTag = tag ?? ref.tag;
-  if (!isValidTag(finalTag)) {
+  if (typeof finalTag !== 'string' || !TAG.test(finalTag)) {
     return ignored(`courier-image dispatch: client_payload.tag ${JSON.stringify(tag)} is not a valid tag: ${fix}`);
   }
   if (ref.tag !== undefined && tag !== undefined && ref.tag !== tag) {

@@ -3,8 +3,9 @@
  * a valid `.github/courier.yml` that uses the image. Repositories with an invalid config are skipped
  * (their check run already says why).
  */
+import { releaseProblem } from '../core/image-update/image-ref.ts';
 import type { ProbotOctokit } from 'probot';
-import { isValidTag, sameRepository } from '../core/image-update/image-ref.ts';
+import { sameRepository } from '../core/image-update/image-ref.ts';
 import type { Release } from '../core/image-update/release.ts';
 import type { AppDeps, AppLog, CourierConfigLike, JobTarget } from '../app-deps.ts';
 import { loadConfig } from '../github/config-loader.ts';
@@ -62,12 +63,12 @@ function configUsesImage(config: CourierConfigLike, release: Release): boolean {
   return config.images.some((image) => sameRepository(image.repository, release.repository));
 }
 
-/**
- * The releases a target should receive, by the injected test or the default one. Every channel checks
- * its tags with `tagProblem` and says why it drops one; this is the last guard before the batcher.
- */
+/** The releases a target should receive: valid ones (`releaseProblem`), by the injected test or the default one. */
 export function releasesFor(target: JobTarget, releases: Release[], deps: Pick<AppDeps, 'wants'>): Release[] {
   const { octokit: _octokit, ...plain } = target;
-  const wanted = (release: Release) => (deps.wants ? deps.wants(plain, { kind: 'image', releases: [release] }) : configUsesImage(target.config, release));
-  return releases.filter((release) => isValidTag(release.tag) && wanted(release));
+  return releases.filter(
+    (release) =>
+      releaseProblem(release) === undefined &&
+      (deps.wants ? deps.wants(plain, { kind: 'image', releases: [release] }) : configUsesImage(target.config, release)),
+  );
 }

@@ -3,6 +3,7 @@
  * `courier-image` — end here: normalised to releases, fanned out to the installation's configured
  * repositories that use the image, and handed to the batcher.
  */
+import { releaseProblem } from '../core/image-update/image-ref.ts';
 import type { Context } from 'probot';
 import type { Release } from '../core/image-update/release.ts';
 import type { AppDeps, CourierConfigLike } from '../app-deps.ts';
@@ -46,11 +47,18 @@ export async function fanOut(
     throw error;
   }
   let queued = 0;
+  const refused = new Set<string>();
   for (const target of targets) {
-    const releases = releasesFor(target, releasesOf(target.config).releases, deps);
+    const offered = releasesOf(target.config).releases;
+    for (const release of offered) {
+      const problem = releaseProblem(release);
+      if (problem) refused.add(problem);
+    }
+    const releases = releasesFor(target, offered, deps);
     if (releases.length === 0) continue;
     if (batcher.add(target, releases, context.id)) queued++;
   }
+  for (const problem of refused) context.log.warn(`${context.name} ${context.id}: refused: ${problem}`);
   context.log.info(`${context.name} ${context.id}: queued for ${queued} of ${targets.length} configured repositories`);
   return queued;
 }

@@ -5,7 +5,7 @@
 import { ProbotOctokit } from 'probot';
 import type { AppLog } from '../app-deps.ts';
 import { githubRequestMetrics, type CourierMetrics } from '../metrics.ts';
-import { withSummarisedBodies } from '../github/request-log-summary.ts';
+import { summarisingRequestLog } from './request-log-summary.ts';
 
 /** How many times a request that hit a rate limit is retried before it fails. */
 export const RATE_LIMIT_RETRIES = 2;
@@ -42,10 +42,9 @@ export function createCourierOctokit(
   const WithMetrics = ProbotOctokit.plugin(githubRequestMetrics(metrics)) as unknown as typeof ProbotOctokit;
   // A function layer, so Probot's own throttle options (which it passes on every construction) keep
   // their `enabled` and Bottleneck settings while the callbacks are ours.
-  return WithMetrics.defaults((options: { throttle?: Record<string, unknown>; retry?: Record<string, unknown>; log?: object }) => ({
+  return WithMetrics.defaults((options: { throttle?: Record<string, unknown>; retry?: Record<string, unknown>; log?: Parameters<typeof summarisingRequestLog>[0] }) => ({
     ...options,
-    // Probot's request logging writes whole request bodies at debug: file contents and PR bodies.
-    ...(options.log ? { log: withSummarisedBodies(options.log) } : {}),
+    ...(options.log ? { log: summarisingRequestLog(options.log) } : {}),
     ...(plugins.retry === false ? { retry: { ...options.retry, enabled: false } } : {}),
     throttle: {
       ...options.throttle,

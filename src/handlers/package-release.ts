@@ -3,7 +3,7 @@
  * object (under `registry_package` or `package`); only container images matter to Courier.
  * https://docs.github.com/en/webhooks/webhook-events-and-payloads#registry_package
  */
-import { tagProblem, tryParseImageRef } from '../core/image-update/image-ref.ts';
+import { tryParseImageRef } from '../core/image-update/image-ref.ts';
 import type { Release } from '../core/image-update/release.ts';
 import { ignored, type Normalised } from './normalised.ts';
 
@@ -44,8 +44,6 @@ export function releasesFromPackageEvent(payload: { registry_package?: PackageLi
   const meta = version.container_metadata ?? undefined;
   const tag = meta?.tag?.name ?? '';
   if (tag === '') return ignored(`container ${pkg.name} was published without a tag (digest-only push)`);
-  const problem = tagProblem(tag);
-  if (problem) return ignored(`container ${pkg.name}: ${problem}`);
 
   const repository = imageRepository(pkg, version);
   if (!repository) return ignored(`cannot tell the image name of container package ${pkg.name}`);

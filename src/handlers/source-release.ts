@@ -3,7 +3,7 @@
  * (`images[].source.repository`, written `owner/name` or as a URL). The image tag is the release's
  * tag name as published; the planner's tag policy decides whether it is taken.
  */
-import { tagProblem, tryParseImageRef } from '../core/image-update/image-ref.ts';
+import { tryParseImageRef } from '../core/image-update/image-ref.ts';
 import type { Release } from '../core/image-update/release.ts';
 import type { CourierConfigLike } from '../app-deps.ts';
 import { ignored, type Normalised } from './normalised.ts';
@@ -17,9 +17,6 @@ interface ReleasePayloadLike {
 /** Releases of the images `config` maps to the released source repository. */
 export function releasesFromSourceRelease(payload: ReleasePayloadLike, config: CourierConfigLike): Normalised {
   if (payload.release.draft) return ignored(`release ${payload.release.tag_name} is a draft`);
-  // The release's tag becomes the image tag as published: a git tag may hold what no registry accepts.
-  const problem = tagProblem(payload.release.tag_name);
-  if (problem) return ignored(`release of ${payload.repository.full_name}: ${problem}`);
   const source = payload.repository.full_name.toLowerCase();
   // The schema allows `owner/repo` only; GitHub names are case-insensitive.
   const images = (config.images ?? []).filter((image) => image.source?.repository.toLowerCase() === source);

@@ -7,7 +7,7 @@
 import type { JobOutcome } from './job-outcome.ts';
 import type { JobTarget } from '../app-deps.ts';
 import { validateCourierConfig, type ImageConfig } from '../core/config/index.ts';
-import { canonicalRepository, isValidTag } from '../core/image-update/image-ref.ts';
+import { canonicalRepository, releaseProblem } from '../core/image-update/image-ref.ts';
 import { defaultReleasePolicy } from '../core/policies/default-release-policy.ts';
 import { filterExcluded, exclusionListFromSpec } from '../core/policies/exclusion.ts';
 import { compilePolicy } from '../core/policies/compile-policy.ts';
@@ -39,8 +39,8 @@ export async function latestReleases(images: readonly ImageConfig[], deps: Pick<
     const state = polled.state.find((s) => s.repository === repository);
     if (!state || state.tags.length === 0) continue;
     try {
-      // A registry's tag list goes through the same tag check as every release channel.
-      const tags = filterExcluded(state.tags.filter(isValidTag), exclusionListFromSpec(image.exclusionList));
+      // The same validity rule as every event channel: a registry can list tags no reference may carry.
+      const tags = filterExcluded(state.tags, exclusionListFromSpec(image.exclusionList)).filter((tag) => releaseProblem({ repository, tag }) === undefined);
       releases.push({ repository, tag: policyOf(image).select(tags) });
     } catch (err) {
       if (!(err instanceof PolicyError)) throw err;

@@ -2,7 +2,7 @@
  * The contract of registry notification parsers (one file per provider in `notifications/`):
  * a provider's webhook body in, the tag pushes it announces out.
  */
-import { isValidTag, parseImageRef } from '../core/image-update/image-ref.ts';
+import { parseImageRef } from '../core/image-update/image-ref.ts';
 import type { Release } from '../core/image-update/release.ts';
 
 /** A release announced by a registry notification; the planner decides whether anything uses it. */
@@ -34,6 +34,7 @@ export class NotificationShapeError extends Error {
   }
 }
 
+const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 /**
@@ -41,7 +42,7 @@ const DIGEST = /^sha256:[a-f0-9]{64}$/;
  * name or tag is not valid (skipped rather than rejected: a registry retries a refused delivery forever).
  */
 export function candidate(host: string, path: string, tag: unknown, digest?: unknown): ReleaseCandidate | undefined {
-  if (!isValidTag(tag) || !host || !path) return undefined;
+  if (typeof tag !== 'string' || !TAG.test(tag) || !host || !path) return undefined;
   let repository: string;
   try {
     const ref = parseImageRef(`${host}/${path.replace(/^\/+/, '')}`);

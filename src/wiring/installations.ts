@@ -2,6 +2,7 @@
  * Reaching repositories without a webhook context: which installation serves `owner/repo` (for
  * cluster reports), and every installation's configured repositories (for registry notifications).
  */
+import { releaseProblem } from '../core/image-update/image-ref.ts';
 import { fromOctokit, type OctokitLike } from '../github/github-client.ts';
 import { installationOf } from '../github/installation-of.ts';
 import { createHash } from 'node:crypto';
@@ -60,7 +61,12 @@ export function repositoryConfigs(services: ServerServices, deps: Pick<AppDeps, 
  * repositories that use them. Identical notifications are taken once, like duplicate webhook deliveries.
  */
 export function dispatchToInstallations(services: ServerServices, deps: Pick<AppDeps, 'validateConfig' | 'wants'>) {
-  return async (releases: Release[]): Promise<void> => {
+  return async (offered: Release[]): Promise<void> => {
+    const releases = offered.filter((release) => {
+      const problem = releaseProblem(release);
+      if (problem) services.log.warn(`registry notification refused: ${problem}`);
+      return problem === undefined;
+    });
     if (releases.length === 0) return;
     const id = `registry:${createHash('sha256').update(JSON.stringify(releases)).digest('hex')}`;
     if (!services.batcher.claim(id)) return;

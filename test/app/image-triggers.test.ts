@@ -95,6 +95,19 @@ describe('image triggers', () => {
     expect(text).toContain('courier_github_requests_total{route="/repos/{owner}/{repo}/contents/{path}",method="GET"} 4');
   });
 
+  it('a registry_package whose tag is not a valid tag queues nothing and says why (issue 13.6)', async () => {
+    const { probot, updates, scheduler, batcher, logs } = setup();
+    const scope = mockInstallation(nock(API));
+    const payload = registryPackage();
+    payload.registry_package.package_version.container_metadata.tag.name = 'zzz" securityContext: {privileged: true}';
+    await probot.receive({ id: 'delivery-bad-tag', name: 'registry_package', payload });
+    expect(scope.isDone()).toBe(true);
+    scheduler.fireAll();
+    await batcher.drain();
+    expect(updates.map((u) => u.releases)).toEqual([]);
+    expect(logs.messages().some((m) => m.includes('refused: tag "zzz\\" securityContext: {privileged: true}" of ghcr.io/acme/app is not a valid tag'))).toBe(true);
+  });
+
   it('the same delivery received 10 times results in one image job run and one fan-out', async () => {
     const { probot, updates, scheduler, batcher } = setup();
     const scope = mockInstallation(nock(API));
@@ -186,7 +199,7 @@ describe('image triggers', () => {
     await probot.receive({ id: 'bad', name: 'registry_package', payload: registryPackage() });
     expect(scheduler.fireAll()).toBe(0);
     await batcher.drain();
-    expect(updates).toEqual([]);
+    expect(updates.map((u) => u.releases)).toEqual([]);
     expect(logs.messages()).toContain('acme/gitops: .github/courier.yml is invalid (1 problems); skipped');
   });
 

@@ -36,27 +36,20 @@ const LEGACY_DEFAULT_DOMAINS = new Set(['index.docker.io', 'registry-1.docker.io
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const DOMAIN = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::[0-9]+)?$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
-/** How the tag grammar reads in messages. */
-const TAG_RULE = '[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}';
 const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 const NAME_MAX = 255;
 
 /**
- * Why `tag` is not a valid image tag (the distribution grammar `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`),
- * or undefined when it is. Every release channel (registry and package events, source releases,
- * dispatch, registry notifications, polling) checks tags with this one function, so a tag no registry
- * could hold (`zzz" securityContext: …`) never reaches a policy, a file or a PR title.
+ * Why a release cannot be taken as it stands (a tag or digest outside the reference grammar), or
+ * undefined when it can. Every channel (webhooks, registry notifications, dispatches, polling) applies
+ * this one rule, so a tag like `zzz" securityContext: …` never reaches a pull request.
  */
-export function tagProblem(tag: unknown): string | undefined {
-  if (typeof tag !== 'string') return `tag ${JSON.stringify(tag)} is not a string`;
-  if (TAG.test(tag)) return undefined;
-  const shown = tag.length > 60 ? `${tag.slice(0, 60)}…` : tag;
-  return `tag ${JSON.stringify(shown)} is not a valid image tag (it must match ${TAG_RULE})`;
-}
-
-/** True when `tag` is a valid image tag (see tagProblem). */
-export function isValidTag(tag: unknown): tag is string {
-  return tagProblem(tag) === undefined;
+export function releaseProblem(release: { repository: string; tag: string; digest?: string }): string | undefined {
+  if (!TAG.test(release.tag)) return `tag ${JSON.stringify(release.tag)} of ${release.repository} is not a valid tag (it must match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127})`;
+  if (release.digest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(release.digest)) {
+    return `digest ${JSON.stringify(release.digest)} of ${release.repository}:${release.tag} is not sha256:<64 lowercase hex>`;
+  }
+  return undefined;
 }
 
 /** Parses an image reference or throws InvalidImageRefError. */
@@ -84,7 +77,7 @@ export function parseImageRef(text: string): ImageRef {
   if (lastColon > rest.lastIndexOf('/')) {
     tag = rest.slice(lastColon + 1);
     rest = rest.slice(0, lastColon);
-    if (!TAG.test(tag)) fail(`tag "${tag}" must match ${TAG_RULE}`);
+    if (!TAG.test(tag)) fail(`tag "${tag}" must match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`);
   }
 
   const name = rest;

@@ -10,6 +10,7 @@ import { policyFromLegacyFilter } from '../policies/legacy-filter.ts';
 import { buildRepoModel, deployedFiles, membership } from '../repo-model/index.ts';
 import { applyVariableUses } from './plan-variables.ts';
 import { newestReleases } from './newest-releases.ts';
+import { releaseProblem } from './image-ref.ts';
 import type { Warning } from '../proposal/change.ts';
 import type { FileModification } from '../proposal/proposal.ts';
 import type { Release } from './release.ts';
@@ -56,7 +57,12 @@ export function planImageUpdate(input: ImageUpdateInput): ImageUpdatePlan {
   const model = buildRepoModel(input.files);
   const warnings: Warning[] = [];
   const policies = buildPolicyResolver(model, input.config, warnings);
-  const releases = newestReleases(input.releases, (repository) => policies.forRepository(repository) ?? defaultReleasePolicy());
+  const valid = input.releases.filter((release) => {
+    const problem = releaseProblem(release);
+    if (problem) warnings.push({ code: 'invalid-release', message: `${problem}; the release was ignored` });
+    return problem === undefined;
+  });
+  const releases = newestReleases(valid, (repository) => policies.forRepository(repository) ?? defaultReleasePolicy());
   const texts = new Map(input.files.map((f) => [f.path, f.text]));
   const changes: ImageChange[] = [];
   // Screened once for all releases: edits change tags, never the names the screen looks for.
