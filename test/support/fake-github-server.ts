@@ -79,9 +79,10 @@ interface Reply {
  * A fault the fake injects into one request: `fail` answers without doing anything (a 5xx from a
  * proxy), `lost` does the work and then answers 502 (GitHub applied the mutation, the client never
  * heard), `secondary-rate-limit` answers 403 with `retry-after` as GitHub's secondary limit does,
- * `hang` never answers (a crash point: the test stops Courier while the request waits).
+ * `hang` never answers (a crash point: the test stops Courier while the request waits), `crash`
+ * does the work and never answers (Courier dies after GitHub applied the mutation).
  */
-export type Fault = 'fail' | 'lost' | 'secondary-rate-limit' | 'hang';
+export type Fault = 'fail' | 'lost' | 'secondary-rate-limit' | 'hang' | 'crash';
 
 /** Decides a fault per request from its route label and how many requests came before it. */
 export type FaultInjector = (request: { method: string; route: string; index: number }) => Fault | undefined;
@@ -210,6 +211,12 @@ export class FakeGitHubServer {
         else if (fault === 'fail') reply = { status: 502, body: { message: 'Server Error' } };
         else if (fault === 'secondary-rate-limit') reply = { status: 403, body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits' }, headers: { 'retry-after': '1' } };
         else reply = await r.handle({ params, query: url.searchParams, headers: req.headers, body, installationId });
+        if (fault === 'crash') {
+          this.requests.push({ method, route: label, mutating: reply.mutating ?? method !== 'GET', status: 0, at });
+          await new Promise<void>((resolve) => this.hanging.push(resolve));
+          res.destroy();
+          return;
+        }
         if (fault === 'lost') reply = { ...reply, status: 502, body: { message: 'Server Error' } };
         if (fault) reply.route = label;
         break;

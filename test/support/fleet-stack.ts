@@ -38,8 +38,11 @@ export async function startFleetStack(options: { config?: string; files?: Record
   const root = mkdtempSync(path.join(tmpdir(), 'courier-fleet-'));
   const seeded = seedBareRepo(root, 'fleet', { dir: FLEET, files: { '.github/courier.yml': options.config ?? FLEET_CONFIG, ...options.files } });
   const fake = await FakeGitHubServer.start([{ owner: 'acme', name: 'fleet', bareDir: seeded.bare, installationId: INSTALLATION }]);
+  let replicas = 0;
+  // Each replica has its own clone cache, as each pod has its own disk: the crashed one is still
+  // "running" in this process (its requests hang), and two live processes never share a cache folder.
   const boot = (adjust = options.adjustDeps) =>
-    startCourier(fake, { root, cacheDir: path.join(root, 'cache'), ...(adjust ? { adjustDeps: adjust } : {}), ...(options.env ? { env: options.env } : {}) });
+    startCourier(fake, { root, cacheDir: path.join(root, `cache-${replicas++}`), ...(adjust ? { adjustDeps: adjust } : {}), ...(options.env ? { env: options.env } : {}) });
   const stack: FleetStack = {
     root,
     seeded,
