@@ -1,14 +1,17 @@
 /**
- * Groups releases per repository over a short window so releases that arrive together become one
- * image-job run (one PR per environment), and coalesces duplicate deliveries: the same webhook
- * delivered ten times results in one call. Work on one repository is serialised.
+ * Group commit per repository: the first release for a quiet repository starts its write at once (a
+ * single release pays no window); releases that arrive while a write for that repository is in flight
+ * gather and go out together in the next write, as soon as that one ends — or after `groupWindow` at
+ * the latest, then queued behind it. A burst therefore costs a couple of writes of the same PR, never a
+ * debounce that re-arms. Duplicate deliveries are coalesced: the same webhook delivered ten times
+ * results in one call. Work on one repository is serialised.
  */
 import { InvalidDurationError, parseDuration } from '../core/config/index.ts';
 import type { Release } from '../core/image-update/release.ts';
 import type { JobOutcome } from '../jobs/job-outcome.ts';
 import type { JobTarget } from '../app-deps.ts';
 
-/** The default grouping window when the config sets none. */
+/** The default `groupWindow` (the longest a batch waits for a write in flight) when the config sets none. */
 export const DEFAULT_GROUP_WINDOW_MS = 10_000;
 
 /** A timer source; tests pass a manual one. */
@@ -25,16 +28,10 @@ interface Pending {
   releases: Map<string, Release>;
   deliveries: Set<string>;
   receivedAt: Date;
-  /** A release joined since the timer was (re)armed: the window runs once more. */
-  extended: boolean;
-  /** Window lengths run so far. */
-  rounds: number;
-  windowMs: number;
+  /** Opened while a write was in flight: closes when that write ends (or at the window's end). */
+  behindWrite: boolean;
   handle: unknown;
 }
-
-/** A window that keeps getting releases closes at the latest after this many window lengths. */
-export const MAX_WINDOWS = 10;
 
 /**
  * `groupWindow` in milliseconds: a duration as the config writes it (`500ms`, `10s`, `1m30s`, `1h`,
@@ -94,13 +91,14 @@ export class ReleaseBatcher {
     this.#remember(seenKey);
     let pending = this.#pending.get(key);
     if (!pending) {
-      const windowMs = groupWindowMs(target.config.pullRequests?.groupWindow);
-      pending = { target, releases: new Map(), deliveries: new Set(), receivedAt: this.options.now(), extended: false, rounds: 1, windowMs, handle: undefined };
+      const behindWrite = this.#running.has(key);
+      pending = { target, releases: new Map(), deliveries: new Set(), receivedAt: this.options.now(), behindWrite, handle: undefined };
       const scheduled = pending;
-      pending.handle = this.#scheduler.setTimeout(() => this.#due(key, scheduled), windowMs);
+      // Quiet: at once (a 0 ms timer still takes what is delivered in the same tick). Behind a write:
+      // when it ends (see #close), or after the window at the latest.
+      const wait = behindWrite ? groupWindowMs(target.config.pullRequests?.groupWindow) : 0;
+      pending.handle = this.#scheduler.setTimeout(() => this.#close(key, scheduled), wait);
       this.#pending.set(key, pending);
-    } else {
-      pending.extended = true;
     }
     // The newest event's client and config are the freshest.
     pending.target = target;
@@ -127,21 +125,6 @@ export class ReleaseBatcher {
     return this.options.scheduler ?? { setTimeout: (cb, ms) => setTimeout(cb, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
   }
 
-  /**
-   * The window's timer fired: a debounce, so a burst still arriving (100 images pushed by one
-   * pipeline take longer than a short window to be delivered) keeps the window open for another
-   * length whenever a release joined during the last one, up to MAX_WINDOWS lengths in all.
-   */
-  #due(key: string, pending: Pending): void {
-    if (pending.extended && pending.rounds < MAX_WINDOWS) {
-      pending.extended = false;
-      pending.rounds++;
-      pending.handle = this.#scheduler.setTimeout(() => this.#due(key, pending), pending.windowMs);
-      return;
-    }
-    this.#close(key, pending);
-  }
-
   #close(key: string, pending: Pending): void {
     if (this.#pending.get(key) === pending) this.#pending.delete(key);
     const previous = this.#running.get(key) ?? Promise.resolve();
@@ -157,7 +140,14 @@ export class ReleaseBatcher {
     this.#inFlight.add(run);
     void run.finally(() => {
       this.#inFlight.delete(run);
-      if (this.#running.get(key) === run) this.#running.delete(key);
+      if (this.#running.get(key) !== run) return;
+      this.#running.delete(key);
+      // The write ended: what gathered behind it goes out now, as the next write.
+      const next = this.#pending.get(key);
+      if (next?.behindWrite) {
+        this.#scheduler.clearTimeout(next.handle);
+        this.#close(key, next);
+      }
     });
   }
 

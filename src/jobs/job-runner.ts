@@ -19,6 +19,7 @@ import { showJobFailure } from '../github/job-failure-check.ts';
 import { publishWithSupersede, type SupersedeResult } from '../github/publish-with-supersede.ts';
 import type { JobTarget } from '../app-deps.ts';
 import type { Job } from './job.ts';
+import type { OffThreadPlanner } from './plan-worker.ts';
 import type { JobOutcome } from './job-outcome.ts';
 import { isTransient } from './transient.ts';
 
@@ -27,6 +28,8 @@ export interface JobRunnerDeps {
   cloneCache: CloneCache;
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
   now(): Date;
+  /** Plans off the main thread (plan-worker.ts); in-thread when absent. */
+  planOffThread?: OffThreadPlanner;
   /** Backoff of transient retries (p-retry semantics); tests shorten it. */
   retry?: { retries?: number; minTimeout?: number; maxTimeout?: number };
 }
@@ -93,13 +96,14 @@ async function attempt<R>(job: Job<R>, target: JobTarget, request: R, deps: JobR
     if (early) early.baseSha = checkout.sha;
     const { files } = await checkout.readFiles((path) => job.reads(path));
     const input = { files, config, sha: checkout.sha };
-    let planned = job.plan(input, request);
+    const plan = (r: R): Promise<Proposal> | Proposal => (deps.planOffThread ? deps.planOffThread(job.kind, input, r) : job.plan(input, r));
+    let planned = await plan(request);
     if (early && job.withOpenProposals) {
       // Usually answered by now: the read started before the checkout.
       const state = await early.state;
       const open = courierPullRequestsOf(state?.openPullRequests ?? [], (body) => parseMetadata(body) ?? null);
       const widened = job.withOpenProposals(request, open, config);
-      if (widened !== request) planned = job.plan(input, widened);
+      if (widened !== request) planned = await plan(widened);
     }
     deps.log.info(
       { repo: `${target.owner}/${target.repo}`, job: job.kind, sha: checkout.sha, changes: planned.changeSet.changes.length, warnings: planned.changeSet.warnings.length },

@@ -12,6 +12,7 @@ import { createRegistryClient } from '../registry/oci-client.ts';
 import { notificationSettingsFromEnv } from '../registry/notification-auth.ts';
 import { loadClusterSecrets } from '../reports/cluster-secrets.ts';
 import { createJobs } from '../jobs/jobs.ts';
+import { createPlanWorker } from '../jobs/plan-worker.ts';
 import { releaseDetails } from './release-details.ts';
 import type { ServerServices } from './installations.ts';
 import { courierRoutes } from './routes.ts';
@@ -37,7 +38,9 @@ export function createCourierDeps(
   // Release details are a nicety: one quick attempt, no retries, so an unreachable registry costs nothing.
   const details = env.COURIER_RELEASE_DETAILS !== 'off';
   const describeRelease = releaseDetails(createRegistryClient({ retry: { retries: 0 } }), log);
-  const jobs = createJobs({ cloneCache, log, now, listTags: (repository) => registry.listTags(repository), ...(details ? { describeRelease } : {}) });
+  // Planning a burst takes seconds of CPU; off the main thread the App keeps answering webhooks and /healthz.
+  const planWorker = env.COURIER_PLAN_IN_WORKER === 'off' ? undefined : createPlanWorker();
+  const jobs = createJobs({ cloneCache, log, now, ...(planWorker ? { planOffThread: planWorker.plan } : {}), listTags: (repository) => registry.listTags(repository), ...(details ? { describeRelease } : {}) });
   const deps: AppDeps = { validateConfig: validateCourierConfig, runJob: jobs.runJob, resync: jobs.resync, now };
   const clusterSecrets = env.COURIER_CLUSTER_SECRETS_FILE ? loadClusterSecrets(env.COURIER_CLUSTER_SECRETS_FILE) : new Map<string, string>();
   if (clusterSecrets.size === 0) log.warn({}, 'no COURIER_CLUSTER_SECRETS_FILE (or it names no cluster): every cluster report will be refused');

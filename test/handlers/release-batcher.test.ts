@@ -49,26 +49,81 @@ describe('groupWindowMs', () => {
 });
 
 describe('ReleaseBatcher', () => {
-  it('groups releases of one repository arriving within the window into one call', async () => {
-    const { batcher, scheduler, calls, tick } = setup();
+  it('starts the write for a quiet repository at once: a single release pays no window (issue 12.1)', async () => {
+    const { batcher, scheduler, calls } = setup();
     batcher.add(target('gitops'), [app('1.0.0')], 'd1');
-    tick(4000);
-    batcher.add(target('gitops'), [api('2.0.0')], 'd2');
-    expect(scheduler.timers.map((t) => t.ms)).toEqual([DEFAULT_GROUP_WINDOW_MS]);
-    expect(calls).toEqual([]);
+    expect(scheduler.timers.map((t) => t.ms)).toEqual([0]);
     scheduler.fireAll();
     await batcher.drain();
-    expect(calls).toEqual([{ repo: 'gitops', releases: [app('1.0.0'), api('2.0.0')], receivedAt: new Date('2026-01-01T00:00:00Z') }]);
+    expect(calls).toEqual([{ repo: 'gitops', releases: [app('1.0.0')], receivedAt: new Date('2026-01-01T00:00:00Z') }]);
   });
 
-  it('uses the configured window and keeps repositories apart', async () => {
+  it('groups releases delivered before the write starts (same tick) into one call, and keeps repositories apart', async () => {
     const { batcher, scheduler, calls } = setup();
-    batcher.add(target('a', '2s'), [app('1')], 'd1');
-    batcher.add(target('b'), [app('1')], 'd1');
-    expect(scheduler.timers.map((t) => t.ms)).toEqual([2000, DEFAULT_GROUP_WINDOW_MS]);
+    batcher.add(target('gitops'), [app('1.0.0')], 'd1');
+    batcher.add(target('gitops'), [api('2.0.0')], 'd2');
+    batcher.add(target('other'), [app('1.0.0')], 'd1');
     scheduler.fireAll();
     await batcher.drain();
-    expect(calls.map((c) => c.repo)).toEqual(['a', 'b']);
+    expect(calls.map((c) => [c.repo, c.releases])).toEqual([
+      ['gitops', [app('1.0.0'), api('2.0.0')]],
+      ['other', [app('1.0.0')]],
+    ]);
+  });
+
+  it('releases arriving while a write is in flight join the next write, which starts as soon as that one ends', async () => {
+    const scheduler = new ManualScheduler();
+    const calls: string[][] = [];
+    let finishFirst!: () => void;
+    const gate = new Promise<void>((resolve) => (finishFirst = resolve));
+    const batcher = new ReleaseBatcher({
+      scheduler,
+      now: () => new Date(0),
+      flush: async (_t, releases) => {
+        calls.push(releases.map((r) => r.tag));
+        if (calls.length === 1) await gate;
+        return [];
+      },
+    });
+    batcher.add(target('gitops'), [app('1')], 'd1');
+    scheduler.fireAll();
+    await new Promise((resolve) => setImmediate(resolve));
+    // A burst arrives during the first write: it waits behind it, bounded by the window.
+    for (let i = 2; i <= 50; i++) batcher.add(target('gitops'), [app(String(i))], `d${i}`);
+    expect(scheduler.timers.filter((t) => !t.cleared).map((t) => t.ms)).toEqual([DEFAULT_GROUP_WINDOW_MS]);
+    expect(calls).toEqual([['1']]);
+    finishFirst();
+    await batcher.drain();
+    expect(calls).toHaveLength(2);
+    expect(calls[1]).toHaveLength(49);
+    expect(scheduler.pending).toBe(0);
+  });
+
+  it('the configured groupWindow bounds how long a batch waits behind a long write', async () => {
+    const scheduler = new ManualScheduler();
+    const started: string[] = [];
+    let finishFirst!: () => void;
+    const gate = new Promise<void>((resolve) => (finishFirst = resolve));
+    const batcher = new ReleaseBatcher({
+      scheduler,
+      now: () => new Date(0),
+      flush: async (_t, releases) => {
+        started.push(releases.map((r) => r.tag).join(','));
+        if (started.length === 1) await gate;
+        return [];
+      },
+    });
+    batcher.add(target('gitops', '2s'), [app('1')], 'd1');
+    scheduler.fireAll();
+    await new Promise((resolve) => setImmediate(resolve));
+    batcher.add(target('gitops', '2s'), [app('2')], 'd2');
+    expect(scheduler.timers.filter((t) => !t.cleared).map((t) => t.ms)).toEqual([2000]);
+    // The window ends: the batch closes (later releases start a new one) and queues behind the write.
+    scheduler.fireAll();
+    batcher.add(target('gitops', '2s'), [app('3')], 'd3');
+    finishFirst();
+    await batcher.drain();
+    expect(started).toEqual(['1', '2', '3']);
   });
 
   it('coalesces the same delivery received 10 times into one call with one release', async () => {

@@ -143,7 +143,7 @@ export const courierConfigSchema = z
         labels: z.array(z.string().min(1)).default([]).describe('Labels added to every Courier pull request.'),
         reviewers: z.array(z.string().min(1)).default([]).describe('Users asked to review every Courier pull request.'),
         teamReviewers: z.array(z.string().min(1)).default([]).describe('Team slugs asked to review every Courier pull request.'),
-        groupWindow: duration('Releases arriving within this window are grouped into one pull request per environment.').default('10s'),
+        groupWindow: duration('Group commit: releases arriving while a write for the repository is in flight go out together in its next write, which starts when that write ends or after this long at the latest. A release for a quiet repository starts at once.').default('10s'),
         supersede: z
           .enum(['update', 'close'])
           .default('update')
