@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseMetadata } from '../../src/core/proposal/names.ts';
 import { imagesOf } from '../../src/core/image-update/image-supersede-rule.ts';
 import { startFleetStack, WEBAPP_BRANCH, type FleetStack } from '../support/fleet-stack.ts';
+import { DISTRIBUTION_TOKEN } from '../support/courier-stack.ts';
 
 let stack: FleetStack | undefined;
 afterEach(async () => {
@@ -25,8 +26,21 @@ describe('one open PR per image and environment', () => {
     const { model, store } = stack.fake.repo('acme', 'fleet');
     expect(model.prs.map((p) => p.head)).toEqual([WEBAPP_BRANCH]);
 
-    // Both images in one batch: the new group PR closes #1, and #1's branch goes with it.
-    await Promise.all([stack.publish('1.6.0', 'b-1'), stack.publish('1.6.0', 'b-2', 'webapp-migrations')]);
+    // Both images in one batch (one registry notification announcing both): the new group PR closes #1,
+    // and #1's branch goes with it.
+    const pushed = (image: string, tag: string) => ({
+      id: `${image}-${tag}`,
+      timestamp: '2026-01-01T00:00:00Z',
+      action: 'push',
+      target: { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'b'.repeat(64)}`, repository: `acme/${image}`, url: `https://ghcr.io/v2/acme/${image}/manifests/${tag}`, tag },
+      request: { host: 'ghcr.io' },
+    });
+    const notification = JSON.stringify({ events: [pushed('webapp', '1.6.0'), pushed('webapp-migrations', '1.6.0')] });
+    const accepted = await stack.courier.post('/api/courier/registry/distribution', notification, {
+      'content-type': 'application/vnd.docker.distribution.events.v1+json',
+      authorization: `Bearer ${DISTRIBUTION_TOKEN}`,
+    });
+    expect(accepted.status).toBe(202);
     await drain();
     expect(model.prs.map((p) => [p.head, p.open])).toEqual([[WEBAPP_BRANCH, false], [GROUP_BRANCH, true]]);
     expect(await store.ref(WEBAPP_BRANCH)).toBeUndefined();
