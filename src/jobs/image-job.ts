@@ -24,7 +24,7 @@ export function releasesOfOpenPullRequests(requested: readonly Release[], open: 
     if (pr.metadata?.kind !== 'image' || pr.metadata.environment !== environment) continue;
     const theirs = imagesOf(pr.metadata);
     if (!theirs.some((i) => mine.has(i.repository))) continue;
-    for (const i of theirs) extra.push({ repository: i.repository, tag: i.tag, ...(i.digest ? { digest: i.digest } : {}) });
+    for (const i of theirs) extra.push({ repository: i.repository, tag: i.tag, ...(i.digest ? { digest: i.digest } : {}), ...(i.source ? { source: i.source } : {}) });
   }
   return extra.every((r) => known.has(`${r.repository}:${r.tag}`)) ? [] : extra;
 }
