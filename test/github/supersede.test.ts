@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { useStrictNock } from '../support/strict-nock.ts';
 import { describe, expect, it } from 'vitest';
+import { parseMetadata } from '../../src/core/proposal/names.ts';
 import type { ProposalMetadata } from '../../src/core/proposal/proposal.ts';
 import { gitBlobOid } from '../../src/github/git-blob.ts';
 import { publishWithSupersede } from '../../src/github/publish-with-supersede.ts';
@@ -61,6 +62,15 @@ describe('decideSupersede', () => {
   it('a same-branch PR already at the proposed tag is not superseded', () => {
     const d = decideSupersede(proposal, [openPr(1, proposal.branch, meta([['ghcr.io/acme/app', '1.2.4']]))], 'close');
     expect(d).toEqual({ closeBefore: [], closeAfter: [] });
+  });
+
+  it('a PR whose hand-edited images do not parse is left alone and gets no note, though its block parses', () => {
+    const broken = `hand edit\n<!-- courier-metadata\n${JSON.stringify({ version: 1, kind: 'image', environment: 'dev', subject: 's', images: [{ repository: 'ghcr.io/acme/app', tag: '1.2.2' }, { tag: 1 }] })}\n-->`;
+    const other = { ...openPr(7, 'courier/image/dev/group-3', null), body: broken, metadata: parseMetadata(broken) ?? null };
+    const own = { ...openPr(1, proposal.branch, null), body: broken, metadata: parseMetadata(broken) ?? null };
+    expect(other.metadata?.kind).toBe('image');
+    expect(decideSupersede(proposal, [other, own], 'close')).toEqual({ closeBefore: [], closeAfter: [] });
+    expect(bodyWithSupersedeNote(proposal, { body: broken }, parseMetadata)).toBe(proposal.body);
   });
 
   it('keeps the note of an earlier supersede on a re-run, so the body stays identical', () => {

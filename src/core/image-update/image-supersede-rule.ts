@@ -12,19 +12,21 @@ import type { ImageMetadataEntry } from './image-change.ts';
 
 type Images = ImageMetadataEntry[];
 
-/** The image entries of a metadata block (job data of image proposals); [] when absent or malformed. */
+/**
+ * The image entries of a metadata block (job data of image proposals); [] when absent or when any
+ * entry lacks a string repository and tag: a hand-edited list is treated as no list, so supersede
+ * never acts on half a record. An entry whose `source` is malformed is dropped alone.
+ */
 export function imagesOf(meta: ProposalMetadata | undefined | null): Images {
   const images = meta?.images;
-  if (!Array.isArray(images)) return [];
-  return images.filter(
-    (i): i is ImageMetadataEntry =>
-      typeof i === 'object' &&
-      i !== null &&
-      typeof i.repository === 'string' &&
-      typeof i.tag === 'string' &&
-      ['string', 'undefined'].includes(typeof i.digest) &&
-      (i.source === undefined || isSource(i.source)),
-  );
+  if (!Array.isArray(images) || !images.every(isImageEntry)) return [];
+  return images.filter((i) => i.source === undefined || isSource(i.source));
+}
+
+function isImageEntry(i: unknown): i is ImageMetadataEntry {
+  if (typeof i !== 'object' || i === null) return false;
+  const e = i as Record<string, unknown>;
+  return typeof e.repository === 'string' && typeof e.tag === 'string' && ['string', 'undefined'].includes(typeof e.digest);
 }
 
 /** A metadata `source`: an object of optional strings (a PR body is anyone's to edit). */

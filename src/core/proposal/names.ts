@@ -104,18 +104,7 @@ function isMetadata(value: unknown): value is ProposalMetadata {
   if (v.version !== 1 || !KINDS.includes(v.kind as ProposalKind)) return false;
   if (typeof v.environment !== 'string' || typeof v.subject !== 'string') return false;
   if (v.dependsOn !== undefined && typeof v.dependsOn !== 'string') return false;
-  // `images` is the one job-data key every Courier version has written; a block whose images do not
-  // parse is treated as no block (a hand-edited body), so supersede never acts on half a record.
-  if (v.images === undefined) return true;
-  return (
-    Array.isArray(v.images) &&
-    v.images.every(
-      (i: unknown) =>
-        typeof i === 'object' &&
-        i !== null &&
-        typeof (i as Record<string, unknown>).repository === 'string' &&
-        typeof (i as Record<string, unknown>).tag === 'string' &&
-        ['string', 'undefined'].includes(typeof (i as Record<string, unknown>).digest),
-    )
-  );
+  // Only the generic fields are checked here; job data (`images`, …) is read and validated by its job
+  // (e.g. imagesOf in core/image-update), so one job's data never hides another block's kind.
+  return true;
 }

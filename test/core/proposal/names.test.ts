@@ -131,9 +131,24 @@ describe('metadata block', () => {
     ['<!-- courier-metadata\n{not json}\n-->', 'bad JSON'],
     ['<!-- courier-metadata\n{"version":2,"kind":"image","environment":"d","subject":"s"}\n-->', 'unknown version'],
     ['<!-- courier-metadata\n{"version":1,"kind":"nope","environment":"d","subject":"s"}\n-->', 'unknown kind'],
-    ['<!-- courier-metadata\n{"version":1,"kind":"image","environment":"d","subject":"s","images":[{"tag":1}]}\n-->', 'bad images'],
+    ['<!-- courier-metadata\n{"version":1,"kind":"image","environment":"d","subject":7}\n-->', 'subject not a string'],
+    ['<!-- courier-metadata\n{"version":1,"kind":"rotation","environment":"d","subject":"s","dependsOn":3}\n-->', 'dependsOn not a string'],
     ['<!-- courier-metadata\n[1,2]\n-->', 'array'],
   ])('returns undefined, never throws, for %j (%s)', (body) => {
     expect(parseMetadata(body)).toBeUndefined();
+  });
+
+  it('reads a stacked proposal\'s dependsOn back', () => {
+    const stacked: ProposalMetadata = { version: 1, kind: 'rotation', environment: 'all', subject: 'finish', dependsOn: 'courier/rotate-keys/all/start' };
+    expect(parseMetadata(`body\n${formatMetadata(stacked)}`)).toEqual(stacked);
+  });
+
+  it('validates the generic fields only: job data is read by its job, whatever it holds', () => {
+    // Another job's data (or an image block edited by hand) must not hide the block's kind and
+    // environment from the GitHub layer; the image job reads `images` itself (imagesOf).
+    const promo = '<!-- courier-metadata\n{"version":1,"kind":"promotion","environment":"prod","subject":"staging","images":{"x":1},"charts":[1]}\n-->';
+    expect(parseMetadata(promo)).toMatchObject({ kind: 'promotion', environment: 'prod', subject: 'staging' });
+    const handEdited = '<!-- courier-metadata\n{"version":1,"kind":"image","environment":"d","subject":"s","images":[{"tag":1}]}\n-->';
+    expect(parseMetadata(handEdited)).toMatchObject({ kind: 'image', environment: 'd', subject: 's' });
   });
 });
