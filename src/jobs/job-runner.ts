@@ -20,6 +20,7 @@ import { publishWithSupersede, type SupersedeResult } from '../github/publish-wi
 import type { JobTarget } from '../app-deps.ts';
 import type { Job } from './job.ts';
 import type { OffThreadPlanner } from './plan-worker.ts';
+import { hasPlanner } from './planners.ts';
 import type { JobOutcome } from './job-outcome.ts';
 import { isTransient } from './transient.ts';
 
@@ -28,7 +29,7 @@ export interface JobRunnerDeps {
   cloneCache: CloneCache;
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
   now(): Date;
-  /** Plans off the main thread (plan-worker.ts); in-thread when absent. */
+  /** Plans off the main thread (plan-worker.ts) the kinds the worker knows (planners.ts); in-thread otherwise. */
   planOffThread?: OffThreadPlanner;
   /** Backoff of transient retries (p-retry semantics); tests shorten it. */
   retry?: { retries?: number; minTimeout?: number; maxTimeout?: number };
@@ -96,7 +97,7 @@ async function attempt<R>(job: Job<R>, target: JobTarget, request: R, deps: JobR
     if (early) early.baseSha = checkout.sha;
     const { files } = await checkout.readFiles((path) => job.reads(path));
     const input = { files, config, sha: checkout.sha };
-    const plan = (r: R): Promise<Proposal> | Proposal => (deps.planOffThread ? deps.planOffThread(job.kind, input, r) : job.plan(input, r));
+    const plan = (r: R): Promise<Proposal> | Proposal => (deps.planOffThread && hasPlanner(job.kind) ? deps.planOffThread(job.kind, input, r) : job.plan(input, r));
     let planned = await plan(request);
     if (early && job.withOpenProposals) {
       // Usually answered by now: the read started before the checkout.

@@ -25,6 +25,15 @@ const PLANNERS: Partial<Record<ProposalKind, Planner>> = {
   image: (input, request) => image.plan(input, request as Parameters<typeof image.plan>[1]),
 };
 
+/**
+ * Whether the worker can plan this kind. A job not listed in PLANNERS still runs: the runner plans it
+ * on the main thread, so a new job needs only its file and its line in jobs.ts; adding it here is
+ * the later optimisation for jobs whose plans are heavy.
+ */
+export function hasPlanner(kind: ProposalKind): boolean {
+  return PLANNERS[kind] !== undefined;
+}
+
 /** The planner of a job kind; throws for a kind without one (a wiring mistake). */
 export function plannerFor(kind: ProposalKind): Planner {
   const planner = PLANNERS[kind];

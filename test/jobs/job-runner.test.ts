@@ -104,6 +104,21 @@ describe('runJob', () => {
     expect(outcomes).toMatchObject([{ action: 'opened' }]);
   });
 
+  it('plans a job kind the planning worker does not know in-thread, so a new job needs no worker registration to run in the App', async () => {
+    const gh = new FakeGitHub({ 'a.yaml': 'a: 1\n' });
+    gh.serve();
+    const cache = cacheShowing(gh, [[{ path: 'a.yaml', text: 'a: 1\n' }]]);
+    const sent: string[] = [];
+    // The App plans off the main thread by default; the worker refuses kinds without a planner there.
+    const planOffThread = async (kind: string): Promise<Proposal> => {
+      sent.push(kind);
+      throw new Error(`no planner for ${kind} jobs`);
+    };
+    const outcomes = await runJob(appendJob(), target(), { line: 'b: 1' }, { cloneCache: cache, log: quiet, now: () => new Date(0), retry: fast, planOffThread });
+    expect(sent).toEqual([]);
+    expect(outcomes).toMatchObject([{ kind: 'promotion', action: 'opened' }]);
+  });
+
   it('shows a terminal failure as a failing courier/<job> check run on the commit it read, and returns it as failed', async () => {
     const gh = new FakeGitHub({ 'a.yaml': 'a: 1\n' });
     gh.serve();
