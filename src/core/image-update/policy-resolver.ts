@@ -3,7 +3,7 @@
  * compiled policies the rewriters ask for. A policy that does not compile refuses every tag and is
  * reported once, at the file that declares it, so one bad manifest never blocks other images.
  */
-import type { CourierConfig } from '../config/index.ts';
+import { CONFIG_PATH, type CourierConfig } from '../config/index.ts';
 import type { PolicyResolver } from './index.ts';
 import { compileExclusions, exclusionListFromSpec } from '../policies/exclusion.ts';
 import { buildPolicyIndex, type PolicyEntry, type RepoModel } from '../repo-model/index.ts';
@@ -25,7 +25,7 @@ export function buildPolicyResolver(model: RepoModel, config: CourierConfig, war
       if (!(err instanceof PolicyError)) throw err;
       warnings.push({
         code: 'invalid-policy',
-        file: entry.from === 'config' ? '.github/courier.yml' : entry.from,
+        file: entry.from === 'config' ? CONFIG_PATH : entry.from,
         message: `${err.message}; fix the policy (${entry.from === 'config' ? 'images[] in .github/courier.yml' : 'ImagePolicy manifest'}) — until then its images are not updated`,
       });
       policy = refuseAll(err.message);
