@@ -17,7 +17,7 @@ import { GitCommandError } from './git-error.ts';
 import { gitError, type GitProcessOptions } from './git-process.ts';
 import { KeyedQueue } from './keyed-queue.ts';
 import { diskUsage } from './disk-usage.ts';
-import { classify, fetchMissingBlobs, listTree, readBlobs, readWorktreeFiles, type ReadResult, type TreeEntry } from './tree-reader.ts';
+import { classify, fetchMissingBlobs, listTree, MAX_FILE_BYTES, readBlobs, readWorktreeFiles, type ReadResult, type TreeEntry } from './tree-reader.ts';
 import { cacheKey, findCaches, isGitDir } from './cache-layout.ts';
 import { BlobCache } from './blob-cache.ts';
 import { readIncrementally } from './incremental-read.ts';
@@ -200,7 +200,9 @@ export class CloneCache {
     // Hashed so that refs like `a` and `a/b` never collide as directory and file under refs/.
     const dest = `refs/courier/${createHash('sha1').update(src).digest('hex')}`;
     this.counters.fetches++;
-    await this.git(ctx, ['fetch', '--no-tags', '--no-write-fetch-head', '--filter=blob:none', 'origin', `+${src}:${dest}`]);
+    // Blobs up to the read limit come along: the server sends only those new since the commits the
+    // cache has, which are the ones an incremental read needs, so it needs no second round trip.
+    await this.git(ctx, ['fetch', '--no-tags', '--no-write-fetch-head', `--filter=blob:limit=${MAX_FILE_BYTES}`, 'origin', `+${src}:${dest}`]);
     return this.revParse(ctx, dest);
   }
 

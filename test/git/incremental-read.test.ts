@@ -126,6 +126,22 @@ describe('CloneCache with and without the blob cache', () => {
     expect(tinyMemory.stats().evictions).toBeGreaterThan(0);
   });
 
+  it("a warm fetch brings the new commit's changed blobs, so the read fetches nothing more", async () => {
+    const remote = makeRemote(tmp.dir, 'app', { 'a.yaml': 'a: 1\n', 'b.yaml': 'b: 1\n' });
+    const cache = new CloneCache({ root: path.join(tmp.dir, 'cache') });
+    await cache.withCheckout(handle(remote.url), 'main', readAll);
+    remote.commit({ 'a.yaml': 'a: 2\n' });
+    const before = cache.stats().fetches;
+
+    const warm = await cache.withCheckout(handle(remote.url), 'main', readAll);
+
+    expect(warm.files).toEqual([
+      { path: 'a.yaml', text: 'a: 2\n' },
+      { path: 'b.yaml', text: 'b: 1\n' },
+    ]);
+    expect(cache.stats().fetches - before).toBe(1);
+  });
+
   it('keeps nothing in memory for a repository the clone cache evicts', async () => {
     const a = makeRemote(tmp.dir, 'a', { 'a.yaml': 'a: 1\n' });
     const b = makeRemote(tmp.dir, 'b', { 'b.yaml': 'b: 1\n' });
