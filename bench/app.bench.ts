@@ -133,8 +133,8 @@ const burstCounts = fake.counts(burstStart);
 if (statuses.some((s) => s !== 200)) throw new Error(`burst: webhooks answered ${[...new Set(statuses)].join(', ')}`);
 const edited = burstPrs[0] ? (await repo.store.changedPaths((await repo.store.ref('main'))!, (await repo.store.ref(burstPrs[0].head))!)).length : 0;
 console.log(
-  `burst of ${BURST} images: ${burstPrs.length} PR(s) [${burstPrs.map((p) => `${p.head.slice(0, 40)}…`).join(', ')}], ${edited} files in its commit; ` +
-    `webhooks accepted in ${fmt(accepted - burstStart)}, PR open ${burstPrs[0] ? fmt(burstPrs[0].createdAt - burstStart) : 'never'}, all work done ${fmt(done - burstStart)}; ` +
+  `burst of ${BURST} images: ${burstPrs.length} PR(s) opened, ${burstPrs.filter((p) => p.open).length} open at the end [${burstPrs.map((p) => `${p.head.slice(0, 40)}…`).join(', ')}], ${edited} files in its commit; ` +
+    `webhooks accepted in ${fmt(accepted - burstStart)}, PR open ${burstPrs[0] ? fmt(burstPrs[0].createdAt - burstStart) : 'never'} (with the images of the first write), all images in it when all work was done ${fmt(done - burstStart)}; ` +
     `${burstCounts.total} requests (${burstCounts.mutating} mutating): ${routes(burstCounts.byRoute)}; PR body ${burstPrs[0]?.body.length ?? 0} characters`,
 );
 

@@ -3,6 +3,7 @@
  * read) and closed with a comment. Which ones to close is a job's supersede rule's decision
  * (`src/core/proposal/supersede-rule.ts`); this file only talks to GitHub.
  */
+import { parseBranch } from '../core/proposal/names.ts';
 import type { ProposalMetadata } from '../core/proposal/proposal.ts';
 import type { OpenProposal } from '../core/proposal/supersede-rule.ts';
 import type { GitHubClient } from './github-client.ts';
@@ -16,6 +17,8 @@ export type ParseMetadata = (body: string) => ProposalMetadata | null;
 export interface CourierPullRequest extends OpenProposal {
   id: string;
   url: string;
+  /** Node id of the head branch, when it still exists. */
+  headRefId?: string;
 }
 
 /** An open PR as the list queries select it (`OPEN_PULL_REQUEST_FIELDS`). */
@@ -25,11 +28,13 @@ export interface OpenPullRequestNode {
   url: string;
   body: string;
   headRefName: string;
+  /** The head branch; null once deleted. */
+  headRef?: { id: string } | null;
   labels: { nodes: Array<{ name: string }> };
 }
 
 /** The selection of an open PR in the list queries. */
-export const OPEN_PULL_REQUEST_FIELDS = 'id number url body headRefName labels(first: 50) { nodes { name } }';
+export const OPEN_PULL_REQUEST_FIELDS = 'id number url body headRefName headRef { id } labels(first: 50) { nodes { name } }';
 
 interface ListData {
   repository: { pullRequests: { nodes: OpenPullRequestNode[] } } | null;
@@ -68,15 +73,31 @@ export function courierPullRequestsOf(
   const prefix = match.prefix ?? 'courier/';
   return nodes
     .filter((p) => p.headRefName.startsWith(prefix) || p.labels.nodes.some((l) => l.name === label))
-    .map((p) => ({ id: p.id, number: p.number, url: p.url, branch: p.headRefName, body: p.body, metadata: parseMetadata(p.body) }));
+    .map((p) => ({
+      id: p.id,
+      number: p.number,
+      url: p.url,
+      branch: p.headRefName,
+      body: p.body,
+      metadata: parseMetadata(p.body),
+      ...(p.headRef ? { headRefId: p.headRef.id } : {}),
+    }));
 }
 
-/** Closes PRs, each with its comment, all in one mutating request; returns the numbers closed. */
+/**
+ * Closes PRs, each with its comment, all in one mutating request; returns the numbers closed. The
+ * branch of a closed PR goes too when it is a Courier branch (`courier/<job>/…`): a branch left behind
+ * is where a later event would reopen a duplicate. Deleting is optional: a refusal (branch protection)
+ * does not undo the close.
+ */
 export async function closePullRequests(gh: GitHubClient, prs: readonly CourierPullRequest[], comment: string): Promise<number[]> {
   if (prs.length === 0) return [];
-  const fields: MutationField[] = prs.flatMap((pr, i) => [
+  const fields: MutationField[] = prs.flatMap((pr, i): MutationField[] => [
     { alias: `comment${i}`, mutation: 'addComment', inputType: 'AddCommentInput', input: { subjectId: pr.id, body: comment }, selection: 'clientMutationId' },
     { alias: `close${i}`, mutation: 'closePullRequest', inputType: 'ClosePullRequestInput', input: { pullRequestId: pr.id }, selection: 'pullRequest { number }' },
+    ...(pr.headRefId && parseBranch(pr.branch)
+      ? [{ alias: `deleteBranch${i}`, mutation: 'deleteRef', inputType: 'DeleteRefInput', input: { refId: pr.headRefId }, selection: 'clientMutationId', optional: true }]
+      : []),
   ]);
   await runMutation(gh, 'CourierCloseSuperseded', fields);
   return prs.map((p) => p.number);

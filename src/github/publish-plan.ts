@@ -5,6 +5,7 @@
 import type { Proposal } from '../core/proposal/proposal.ts';
 import { gitBlobOid } from './git-blob.ts';
 import type { PublishState } from './publish-state.ts';
+import { isDecorated, markDecorated } from './pr-decoration.ts';
 
 /** One commit to create, reduced to the edits that change something. */
 export interface PlannedCommit {
@@ -25,6 +26,11 @@ export interface PublishPlan {
   updatePr: { title?: string; body?: string; baseRefName?: string } | null;
   addLabels: string[];
   enableAutoMerge: boolean;
+  /**
+   * The PR has never been decorated (see pr-decoration.ts): labels, reviewers and auto-merge are
+   * applied whatever else the run writes, together with the mark.
+   */
+  decorate: boolean;
   /** Paths whose base content differs from the `before` the proposal was planned from. */
   stalePaths: string[];
 }
@@ -97,6 +103,7 @@ export function planPublish(proposal: Proposal, state: PublishState, body: strin
     updatePr: null,
     addLabels: [],
     enableAutoMerge: false,
+    decorate: false,
     stalePaths: [],
   };
   if (commits.length === 0) return { ...base, kind: state.pr ? 'close' : 'none' };
@@ -118,9 +125,12 @@ export function planPublish(proposal: Proposal, state: PublishState, body: strin
   if (pr && pr.body !== body) updatePr.body = body;
   if (pr && pr.baseRefName !== state.baseBranch) updatePr.baseRefName = state.baseBranch;
   const have = new Set(pr?.labels ?? []);
-  // Labels and auto-merge are applied when Courier (re)writes the PR, not on every run: a human who
-  // removed a label or disabled auto-merge on an unchanged PR is not overruled by the next resync.
-  const rewriting = pr === null || branch !== 'keep';
+  // Labels and auto-merge are applied when Courier (re)writes the PR or when the PR has never carried
+  // them (pr-decoration.ts), not on every run: a human who removed a label or disabled auto-merge on an
+  // unchanged, decorated PR is not overruled by the next resync.
+  const decorate = pr === null || !isDecorated(pr.body);
+  if (pr && decorate) updatePr.body = markDecorated(body);
+  const rewriting = decorate || branch !== 'keep';
   return {
     kind: 'write',
     branch,
@@ -129,6 +139,7 @@ export function planPublish(proposal: Proposal, state: PublishState, body: strin
     updatePr: Object.keys(updatePr).length > 0 ? updatePr : null,
     addLabels: rewriting ? proposal.labels.filter((l) => !have.has(l)) : [],
     enableAutoMerge: rewriting && proposal.autoMerge && !(pr?.autoMergeEnabled ?? false),
+    decorate,
     stalePaths,
   };
 }

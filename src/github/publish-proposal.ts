@@ -21,7 +21,8 @@ import { planIsNoop, planPublish, type PlannedCommit, type PublishPlan } from '.
 import { readPublishState, type PublishState } from './publish-state.ts';
 import type { RepoRef } from './repo-ref.ts';
 import { usableEarlyState, type EarlyState } from './early-state.ts';
-import { fitPullRequestBody } from './pr-body-limit.ts';
+import { fitPullRequestBody, MAX_PR_BODY_CHARS } from './pr-body-limit.ts';
+import { DECORATED_MARK_ROOM, keepDecoratedMark, markDecorated } from './pr-decoration.ts';
 import type { OpenPullRequestNode } from './open-pull-requests.ts';
 import type { SupersedeRule } from '../core/proposal/supersede-rule.ts';
 import { ensureLabelIds, prExtrasFields } from './pr-extras.ts';
@@ -82,7 +83,7 @@ async function attempt(gh: GitHubClient, repo: RepoRef, proposal: Proposal, opts
   const state =
     (early && (await usableEarlyState(early, proposal))) ??
     (await readPublishState(gh, repo, proposal, { listOpen: opts.listOpen === true }));
-  const body = fitPullRequestBody(opts.rule ? opts.rule.bodyFor(proposal, state.pr) : proposal.body);
+  const body = keepDecoratedMark(fitPullRequestBody(opts.rule ? opts.rule.bodyFor(proposal, state.pr) : proposal.body, MAX_PR_BODY_CHARS - DECORATED_MARK_ROOM), state.pr);
   const plan = planPublish(proposal, state, body);
   const outcome = { ...plannedOutcome(plan, state, proposal), ...(state.openPullRequests ? { openPullRequests: state.openPullRequests } : {}) };
   if (plan.kind === 'write' && plan.branch !== 'keep' && plan.stalePaths.length > 0) {
@@ -190,7 +191,8 @@ async function write(
           selection: 'pullRequest { id number url }',
         });
       }
-      if (pr) fields.push(...prExtrasFields(pr.id, proposal, state, plan, labelIds, false));
+      // An existing PR that was never decorated gets its reviewers too (its body gains the mark in updatePr).
+      if (pr) fields.push(...prExtrasFields(pr.id, proposal, state, plan, labelIds, plan.decorate));
     }
     if (fields.length === 0) continue;
     const res = await runMutation(gh, 'CourierPublish', fields);
@@ -201,8 +203,12 @@ async function write(
     if (created) pr = created;
   }
   if (plan.createPr && pr) {
-    const extras = prExtrasFields(pr.id, proposal, state, plan, labelIds, true);
-    if (extras.length > 0) {
+    // The mark goes in the same document as the decoration: present exactly when it was applied.
+    const extras = [
+      ...prExtrasFields(pr.id, proposal, state, plan, labelIds, true),
+      { alias: 'decorated', mutation: 'updatePullRequest', inputType: 'UpdatePullRequestInput', input: { pullRequestId: pr.id, body: markDecorated(body) }, selection: 'clientMutationId', optional: true },
+    ];
+    {
       const res = await runMutation(gh, 'CourierDecorate', extras);
       warnings.push(...res.failed.map((f) => ({ code: 'pr-extras-failed', message: `${f.alias}: ${f.message}` })));
     }

@@ -3,6 +3,8 @@
  * so a burst of release events (100 images pushed by one pipeline) costs one listing and one config
  * read per repository instead of one per event. Entries expire after a TTL and are dropped as soon
  * as a push changes the config or the installation's repositories change; the resync reads fresh.
+ * Loads are shared while in flight: fifty announcements that arrive together wait for the one read
+ * the first of them started, so a burst costs one config read per repository, not one per event.
  */
 import type { LoadedConfig } from '../github/config-loader.ts';
 import type { RepositoryLike } from './fan-out.ts';
@@ -11,7 +13,7 @@ import type { RepositoryLike } from './fan-out.ts';
 const DEFAULT_CACHE_TTL_MS = 60_000;
 
 interface Entry<T> {
-  value: T;
+  value: Promise<T>;
   expires: number;
 }
 
@@ -47,9 +49,13 @@ export class InstallationCache {
     const now = this.options.now().getTime();
     const hit = map.get(key);
     if (hit && hit.expires > now) return hit.value;
-    const value = await load();
-    map.set(key, { value, expires: now + (this.options.ttlMs ?? DEFAULT_CACHE_TTL_MS) });
-    return value;
+    const entry: Entry<T> = { value: load(), expires: now + (this.options.ttlMs ?? DEFAULT_CACHE_TTL_MS) };
+    map.set(key, entry);
+    // A failed load is not remembered: the next event reads again.
+    entry.value.catch(() => {
+      if (map.get(key) === entry) map.delete(key);
+    });
+    return entry.value;
   }
 }
 

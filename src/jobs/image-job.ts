@@ -24,7 +24,7 @@ export function releasesOfOpenPullRequests(requested: readonly Release[], open: 
     if (pr.metadata?.kind !== 'image' || pr.metadata.environment !== environment) continue;
     const theirs = imagesOf(pr.metadata);
     if (!theirs.some((i) => mine.has(i.repository))) continue;
-    for (const i of theirs) extra.push({ repository: i.repository, tag: i.tag, ...(i.digest ? { digest: i.digest } : {}) });
+    for (const i of theirs) extra.push({ repository: i.repository, tag: i.tag, ...(i.digest ? { digest: i.digest } : {}), ...(i.source ? { source: i.source } : {}) });
   }
   return extra.every((r) => known.has(`${r.repository}:${r.tag}`)) ? [] : extra;
 }
@@ -56,7 +56,10 @@ export function createImageJob(deps: { describeRelease?: (release: Release) => P
     },
     withOpenProposals: (request, open, config) => {
       const releases = releasesOfOpenPullRequests(request.releases, open, config.environments[0]!.name);
-      return releases.length === 0 ? request : { ...request, releases: [...releases, ...request.releases] };
+      if (releases.length === 0) return request;
+      // Widened by an open PR: the branch follows the widened images (that PR's), not the group's first write.
+      const { keepBranchOf: _group, ...rest } = request;
+      return { ...rest, releases: [...releases, ...request.releases] };
     },
     rule: imageSupersedeRule,
     describe: (request) => request.releases.map((r) => `${r.repository}:${r.tag}`).join(', '),

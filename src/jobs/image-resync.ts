@@ -1,8 +1,10 @@
 /**
- * The level-triggered safety net for images: for every image a repository's config marks `poll: true`,
- * list the registry's tags, let the image's policy (or the never-downgrade default) pick the newest,
- * and run the ordinary image job. The write path is idempotent, so a resync that finds nothing new
- * costs reads only.
+ * The level-triggered safety net for images: for every image a repository's config lists (unless it
+ * says `poll: false`), list the registry's tags, let the image's policy (or the never-downgrade default)
+ * pick the newest, and run the ordinary image job. A release whose webhook was lost, whose job spent its
+ * retries, or that was in flight when a replica crashed is found again this way. Images the resync
+ * cannot look up — the registry refuses or fails, or the config lists no images — are logged by name,
+ * once per resync. The write path is idempotent, so a resync that finds nothing new costs reads only.
  */
 import type { JobOutcome } from './job-outcome.ts';
 import type { JobTarget } from '../app-deps.ts';
@@ -20,7 +22,7 @@ import { pollImages } from '../registry/poller.ts';
 export interface ImageResyncDeps {
   listTags(repository: string): Promise<string[]>;
   runJob(target: JobTarget, request: ImageRequest): Promise<JobOutcome[]>;
-  log: { warn(obj: object, msg: string): void };
+  log: { warn(obj: object, msg: string): void; info?(obj: object, msg: string): void };
   now(): Date;
 }
 
@@ -55,7 +57,10 @@ export function createImageResync(deps: ImageResyncDeps): (target: JobTarget) =>
   return async (target) => {
     const validated = validateCourierConfig(target.config);
     if (!validated.ok) return [];
-    const polled = validated.config.images.filter((i) => i.poll);
+    const polled = validated.config.images.filter((i) => i.poll !== false);
+    if (validated.config.images.length === 0) {
+      deps.log.info?.({ repo: `${target.owner}/${target.repo}` }, 'resync: the config lists no images, so releases whose webhook was lost cannot be looked up; list them under images[] to have them recovered');
+    }
     if (polled.length === 0) return [];
     const releases = await latestReleases(polled, deps);
     return releases.length > 0 ? deps.runJob(target, { kind: 'image', releases }) : [];

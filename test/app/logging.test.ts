@@ -59,6 +59,34 @@ describe('logs', () => {
   });
 });
 
+describe('debug logs of GitHub requests', () => {
+  it('name the operation, size and paths of a commit, never the files\' contents or the PR body', async () => {
+    const { probot, logs } = testProbot(undefined, 'debug');
+    nock(API).post('/app/installations/1/access_tokens').reply(201, tokenResponse());
+    nock(API).post('/graphql').reply(200, { data: { commit0: { commit: { oid: 'c0ffee', url: 'u' } }, pr: { pullRequest: { id: 'PR_1', number: 7, url: 'u' } } } });
+    const fileText = 'image: ghcr.io/acme/app:1.2.3 # secret-looking-file-content-4f7d\n'.repeat(40);
+    const body = `## Update app\n${'release notes line that must not be logged\n'.repeat(20)}`;
+    const octokit = await probot.auth(1);
+    await octokit.graphql(
+      'mutation CourierPublish($commit0: CreateCommitOnBranchInput!, $pr: CreatePullRequestInput!) { commit0: createCommitOnBranch(input: $commit0) { commit { oid url } } pr: createPullRequest(input: $pr) { pullRequest { id number url } } }',
+      {
+        commit0: {
+          branch: { repositoryNameWithOwner: 'acme/fleet', branchName: 'courier/image/dev/app' },
+          message: { headline: 'Update app to 1.2.3' },
+          fileChanges: { additions: [{ path: 'apps/app/deployment.yaml', contents: Buffer.from(fileText).toString('base64') }], deletions: [] },
+          expectedHeadOid: 'a'.repeat(40),
+        },
+        pr: { repositoryId: 'R_1', baseRefName: 'main', headRefName: 'courier/image/dev/app', title: 'Update app to 1.2.3', body },
+      },
+    );
+    const line = logs.lines.map((l) => JSON.parse(l) as { msg: string }).find((l) => l.msg.startsWith('GitHub request: POST https://api.github.com/graphql - 200'));
+    expect(line).toMatchObject({ operation: 'CourierPublish', paths: ['apps/app/deployment.yaml'], bytes: expect.any(Number) });
+    expect(logs.text).not.toContain('secret-looking-file-content');
+    expect(logs.text).not.toContain(Buffer.from(fileText).toString('base64').slice(0, 40));
+    expect(logs.text).not.toContain('release notes line');
+  });
+});
+
 describe('rate-limit callbacks', () => {
   it(`retry ${RATE_LIMIT_RETRIES} times with a log line, then give up`, () => {
     const warnings: string[] = [];

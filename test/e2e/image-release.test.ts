@@ -200,13 +200,13 @@ describe('config', () => {
 });
 
 describe('registry polling (createImageResync)', () => {
-  it('a repository added to the installation is resynced: poll: true images get their newest acceptable tag', async () => {
+  it('a repository added to the installation is resynced: listed images get their newest acceptable tag, `poll: false` ones are not looked up', async () => {
     const listed: string[] = [];
     const listTags = async (repository: string) => {
       listed.push(repository);
       return ['1.3.0', '1.4.0', '1.9.1', '2.0.0-rc.1', 'latest'];
     };
-    const config = `${CONFIG}images:\n  - repository: ghcr.io/acme/webapp\n    poll: true\n  - repository: ghcr.io/acme/webapp-migrations\n`;
+    const config = `${CONFIG}images:\n  - repository: ghcr.io/acme/webapp\n  - repository: ghcr.io/acme/webapp-migrations\n    poll: false\n`;
     await boot(config, (deps) => ({ ...deps, resync: createImageResync({ listTags, runJob: deps.runJob, log: { warn: () => undefined }, now: deps.now }) }));
     const added = installationRepositoriesAdded(INSTALLATION, ['acme/fleet']);
     expect(await stack!.webhook('installation_repositories', added, 'added-1')).toBe(200);

@@ -3,6 +3,7 @@
  * capture request bodies, and GitHub-shaped responses.
  */
 import { Octokit } from '@octokit/core';
+import { markDecorated } from '../../src/github/pr-decoration.ts';
 import nock from 'nock';
 import type { components } from '@octokit/openapi-types';
 import type { Proposal, ProposalMetadata } from '../../src/core/proposal/proposal.ts';
@@ -98,7 +99,7 @@ export function historyNode(oid: string, parent: string, message: string, blob: 
   };
 }
 
-/** An open PR node, as the state query selects it. */
+/** An open PR node, as the state query selects it: one Courier opened and decorated (pr-decoration.ts). */
 export function prNode(over: Partial<{ id: string; number: number; title: string; body: string; labels: string[]; autoMerge: boolean }> = {}) {
   const number = over.number ?? 42;
   return {
@@ -106,7 +107,7 @@ export function prNode(over: Partial<{ id: string; number: number; title: string
     number,
     url: `https://github.com/acme/gitops/pull/${number}`,
     title: over.title ?? 'chore(dev): update ghcr.io/acme/app to 1.2.4',
-    body: over.body ?? makeProposal().body,
+    body: over.body ?? markDecorated(makeProposal().body),
     baseRefName: 'main',
     headRepositoryOwner: { login: 'acme' },
     labels: { nodes: (over.labels ?? ['courier']).map((name) => ({ name })) },

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StaleProposal } from '../../src/github/errors.ts';
 import { gitBlobOid } from '../../src/github/git-blob.ts';
 import { publishProposal } from '../../src/github/publish-proposal.ts';
+import { markDecorated } from '../../src/github/pr-decoration.ts';
 import {
   AFTER,
   API,
@@ -28,6 +29,8 @@ import {
 } from './github-fixtures.ts';
 
 const fast = { retry: { minTimeout: 1, maxTimeout: 5 } };
+/** The mark field of a new PR's decorate document (its body is the proposal's; checked in the first test). */
+const DECORATED = { pullRequestId: PR_ID, body: expect.stringContaining('<!-- courier:decorated -->') };
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 
 beforeEach(() => {
@@ -90,6 +93,8 @@ describe('publishProposal', () => {
       labels: { labelableId: PR_ID, labelIds: ['LA_courier'] },
       reviews: { pullRequestId: PR_ID, userIds: ['U_alice'], teamIds: ['T_platform'], union: true },
       autoMerge: { pullRequestId: PR_ID, mergeMethod: 'MERGE' },
+      // The decoration's mark, in the same document (pr-decoration.ts).
+      decorated: { pullRequestId: PR_ID, body: markDecorated(proposal.body) },
     });
   });
 
@@ -124,7 +129,7 @@ describe('publishProposal', () => {
       stateData({
         base: NEW_BASE,
         head: { oid: HEAD, nodes: [historyNode(HEAD, BASE, commitMessage(old), gitBlobOid(AFTER))] },
-        prs: [prNode({ title: old.title, body: old.body })],
+        prs: [prNode({ title: old.title, body: markDecorated(old.body) })],
       }),
     );
     mockGraphQL('CourierPublish', seen, () => ({
@@ -145,7 +150,7 @@ describe('publishProposal', () => {
       expectedHeadOid: NEW_BASE,
       fileChanges: { additions: [{ path: FILE, contents: b64(AFTER.replace('1.2.4', '1.2.5')) }], deletions: [] },
     });
-    expect(write.variables.pr).toEqual({ pullRequestId: PR_ID, title: proposal.title, body: proposal.body });
+    expect(write.variables.pr).toEqual({ pullRequestId: PR_ID, title: proposal.title, body: markDecorated(proposal.body) });
   });
 
   it('an empty change set opens nothing', async () => {
@@ -221,7 +226,7 @@ describe('publishProposal', () => {
     const result = await publishProposal(makeClient(), REPO, proposal, fast);
     expect(result).toMatchObject({ action: 'updated', number: 9, url: 'https://github.com/acme/gitops/pull/9', headSha: NEW_HEAD });
     expect(seen[3]!.query).not.toContain('createCommitOnBranch');
-    expect(seen[3]!.variables).toEqual({ pr: { pullRequestId: PR_ID, title: proposal.title, body: proposal.body } });
+    expect(seen[3]!.variables).toEqual({ pr: { pullRequestId: PR_ID, title: proposal.title, body: markDecorated(proposal.body) } });
     expect(result.requests).toEqual({ total: 4, mutating: 2 });
   });
 
@@ -242,7 +247,7 @@ describe('publishProposal', () => {
     mockGraphQL('CourierDecorate', seen, () => ({ data: { labels: { clientMutationId: null } } }));
     const result = await publishProposal(makeClient(), REPO, proposal, fast);
     expect(labelBody).toEqual({ name: 'env:dev', color: 'ededed' });
-    expect(seen[2]!.variables).toEqual({ labels: { labelableId: PR_ID, labelIds: ['LA_courier', 'LA_envdev'] } });
+    expect(seen[2]!.variables).toEqual({ labels: { labelableId: PR_ID, labelIds: ['LA_courier', 'LA_envdev'] }, decorated: DECORATED });
     expect(result.requests).toEqual({ total: 4, mutating: 3 });
   });
 
@@ -264,7 +269,7 @@ describe('publishProposal', () => {
     mockGraphQL('CourierDecorate', seen, () => ({ data: { labels: { clientMutationId: null } } }));
     const result = await publishProposal(makeClient(), REPO, proposal, fast);
     expect(result.action).toBe('created');
-    expect(seen[2]!.variables).toEqual({ labels: { labelableId: PR_ID, labelIds: ['LA_raced'] } });
+    expect(seen[2]!.variables).toEqual({ labels: { labelableId: PR_ID, labelIds: ['LA_raced'] }, decorated: DECORATED });
   });
 
   it('auto-merge refused by the repository is a warning, not a failure', async () => {
@@ -299,7 +304,7 @@ describe('publishProposal', () => {
     const result = await publishProposal(makeClient(), REPO, proposal, fast);
     expect(seen[0]!.query).toMatch(/mergeCommitAllowed squashMergeAllowed rebaseMergeAllowed/);
     expect(result.warnings).toEqual([]);
-    expect(seen[2]!.variables).toEqual({ autoMerge: { pullRequestId: PR_ID, mergeMethod: 'SQUASH' } });
+    expect(seen[2]!.variables).toEqual({ autoMerge: { pullRequestId: PR_ID, mergeMethod: 'SQUASH' }, decorated: DECORATED });
   });
 
   it('dry-run reads once, writes nothing and says what it would do', async () => {
@@ -349,6 +354,6 @@ describe('publishProposal', () => {
     mockGraphQL('CourierDecorate', seen, () => ({ data: { reviews: { clientMutationId: null } } }));
     const result = await publishProposal(makeClient(), REPO, proposal, fast);
     expect(result.warnings).toEqual([{ code: 'reviewer-not-found', message: 'reviewer ghost does not exist or is not visible to Courier' }]);
-    expect(seen[1]!.variables).toEqual({ reviews: { pullRequestId: PR_ID, userIds: ['U_alice'], teamIds: [], union: true } });
+    expect(seen[1]!.variables).toEqual({ reviews: { pullRequestId: PR_ID, userIds: ['U_alice'], teamIds: [], union: true }, decorated: DECORATED });
   });
 });

@@ -75,6 +75,18 @@ interface Reply {
   mutating?: boolean;
 }
 
+/**
+ * A fault the fake injects into one request: `fail` answers without doing anything (a 5xx from a
+ * proxy), `lost` does the work and then answers 502 (GitHub applied the mutation, the client never
+ * heard), `secondary-rate-limit` answers 403 with `retry-after` as GitHub's secondary limit does,
+ * `hang` never answers (a crash point: the test stops Courier while the request waits), `crash`
+ * does the work and never answers (Courier dies after GitHub applied the mutation).
+ */
+export type Fault = 'fail' | 'lost' | 'secondary-rate-limit' | 'hang' | 'crash';
+
+/** Decides a fault per request from its route label and how many requests came before it. */
+export type FaultInjector = (request: { method: string; route: string; index: number }) => Fault | undefined;
+
 /** Routes GitHub answers for the app itself (JWT), not for an installation. */
 function appRoute(pattern: string): boolean {
   return pattern.startsWith('/app/') || pattern === '/app/installations' || pattern === '/repos/{owner}/{repo}/installation';
@@ -92,6 +104,10 @@ export class FakeGitHubServer {
   private routes: Route[] = [];
   private checkRunSeq = 1;
   private port = 0;
+  /** Set by tests: which requests to break (see `Fault`). */
+  faults: FaultInjector | undefined;
+  /** Requests left hanging by a `hang` fault; released on close. */
+  private hanging: Array<() => void> = [];
 
   private constructor(inits: FakeRepoInit[]) {
     for (const init of inits) {
@@ -138,6 +154,7 @@ export class FakeGitHubServer {
 
   /** Stops the server. */
   async close(): Promise<void> {
+    for (const release of this.hanging.splice(0)) release();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -171,6 +188,7 @@ export class FakeGitHubServer {
     const auth = /^(?:token|bearer) (\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     let reply: Reply = notFound;
     let route = `${method} ${url.pathname}`;
+    let fault: Fault | undefined;
     try {
       const text = Buffer.concat(chunks).toString('utf8');
       const body = text && String(req.headers['content-type']).includes('json') ? JSON.parse(text) : text;
@@ -181,8 +199,26 @@ export class FakeGitHubServer {
         const params = Object.fromEntries(Object.entries(m.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]));
         const installationId = auth ? this.tokens.get(auth) : undefined;
         // App routes take the app's JWT; everything else an installation token this fake issued.
+        const operation = r.pattern === '/graphql' ? /^\s*(?:query|mutation)\b\s*([A-Za-z_]\w*)?/.exec((body as { query?: string }).query ?? '')?.[1] : undefined;
+        const label = operation ? `POST /graphql ${operation}` : `${method} ${r.pattern}`;
+        fault = this.faults?.({ method, route: label, index: this.requests.length });
+        if (fault === 'hang') {
+          await new Promise<void>((resolve) => this.hanging.push(resolve));
+          res.destroy();
+          return;
+        }
         if (!auth || (!appRoute(r.pattern) && installationId === undefined)) reply = { status: 401, body: { message: 'Bad credentials' } };
+        else if (fault === 'fail') reply = { status: 502, body: { message: 'Server Error' } };
+        else if (fault === 'secondary-rate-limit') reply = { status: 403, body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits' }, headers: { 'retry-after': '1' } };
         else reply = await r.handle({ params, query: url.searchParams, headers: req.headers, body, installationId });
+        if (fault === 'crash') {
+          this.requests.push({ method, route: label, mutating: reply.mutating ?? method !== 'GET', status: 0, at });
+          await new Promise<void>((resolve) => this.hanging.push(resolve));
+          res.destroy();
+          return;
+        }
+        if (fault === 'lost') reply = { ...reply, status: 502, body: { message: 'Server Error' } };
+        if (fault) reply.route = label;
         break;
       }
     } catch (error) {

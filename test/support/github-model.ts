@@ -124,6 +124,7 @@ export class GitHubModel {
       body: p.body,
       baseRefName: p.base,
       headRefName: p.head,
+      headRef: { id: `REF_${p.head}` },
       headRepositoryOwner: { login: this.repo.owner },
       labels: { nodes: p.labels.map((name) => ({ name })) },
       autoMergeRequest: p.autoMerge ? { enabledAt: '2026-01-01T00:00:00Z' } : null,

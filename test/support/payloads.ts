@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { InstallationRepositoriesAddedEvent, PushEvent, RegistryPackagePublishedEvent, RepositoryDispatchEvent } from '@octokit/webhooks-types';
+import type { InstallationRepositoriesAddedEvent, PushEvent, RegistryPackagePublishedEvent, ReleasePublishedEvent, RepositoryDispatchEvent } from '@octokit/webhooks-types';
 
 const require = createRequire(import.meta.url);
 const examples = require('@octokit/webhooks-examples/api.github.com/index.json') as Array<{ name: string; examples: unknown[] }>;
@@ -61,4 +61,18 @@ export function installationRepositoriesAdded(installationId: number, fullNames:
   payload.installation.id = installationId;
   payload.repositories_added = fullNames.map((fullName, i) => ({ id: 1000 + i, node_id: `R_${i}`, name: fullName.split('/')[1]!, full_name: fullName, private: true }));
   return payload;
+}
+
+/** A `release.published` of `owner/name` at `tag`, sent to `installationId`. */
+export function releasePublished(owner: string, name: string, tag: string, installationId: number): ReleasePublishedEvent {
+  const payload = examples.find((e) => e.name === 'release')!.examples.find((e) => (e as { action?: string }).action === 'published');
+  if (!payload) throw new Error('no @octokit/webhooks-examples payload release.published');
+  const event = structuredClone(payload) as ReleasePublishedEvent;
+  event.release.tag_name = tag;
+  event.release.draft = false;
+  event.repository.name = name;
+  event.repository.full_name = `${owner}/${name}`;
+  event.repository.owner.login = owner;
+  event.installation = { id: installationId, node_id: `I_${installationId}` };
+  return event;
 }

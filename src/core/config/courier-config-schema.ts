@@ -94,7 +94,12 @@ const image = z
       })
       .optional()
       .describe('GitHub repository whose published releases are releases of this image.'),
-    poll: z.boolean().default(false).describe('Poll the registry for new tags of this image (the safety net for lost notifications).'),
+    poll: z
+      .boolean()
+      .optional()
+      .describe(
+        'Whether the resync looks up this image\'s newest tag in its registry, the safety net for lost webhooks and crashes: on unless `false`. Set `false` for a registry Courier cannot or should not query.',
+      ),
   })
   .describe('An image Courier updates, with its tag policy.');
 
@@ -156,7 +161,7 @@ export const courierConfigSchema = z
     polling: z
       .strictObject({
         interval: duration(
-          'Least time between two resyncs of this repository (registry polls of `poll: true` images, and every job planned again). The App looks at each repository every `COURIER_RESYNC_INTERVAL` (10m by default), which is the floor.',
+          'Least time between two resyncs of this repository (registry look-ups of the listed images, and every job planned again). The App looks at each repository every `COURIER_RESYNC_INTERVAL` (10m by default), which is the floor.',
         ).default('10m'),
       })
       .default({ interval: '10m' })

@@ -35,4 +35,9 @@ export interface ImageMetadataEntry {
   repository: string;
   tag: string;
   digest?: string;
+  /**
+   * Where the release came from, as the event said: kept so a release rebuilt from an open PR's
+   * metadata (a later event widened by it) renders the same body and does not rewrite the PR.
+   */
+  source?: { url?: string; revision?: string; releaseNotesUrl?: string };
 }

@@ -152,6 +152,7 @@ export function buildImageProposalView(input: ImageProposalInput): ImageProposal
       repository: i.repository,
       tag: i.release?.tag ?? i.to,
       ...(i.release?.digest ? { digest: i.release.digest } : {}),
+      ...(i.release?.source && Object.keys(i.release.source).length > 0 ? { source: i.release.source } : {}),
     })),
   };
   return {

@@ -18,8 +18,19 @@ export function imagesOf(meta: ProposalMetadata | undefined | null): Images {
   if (!Array.isArray(images)) return [];
   return images.filter(
     (i): i is ImageMetadataEntry =>
-      typeof i === 'object' && i !== null && typeof i.repository === 'string' && typeof i.tag === 'string' && ['string', 'undefined'].includes(typeof i.digest),
+      typeof i === 'object' &&
+      i !== null &&
+      typeof i.repository === 'string' &&
+      typeof i.tag === 'string' &&
+      ['string', 'undefined'].includes(typeof i.digest) &&
+      (i.source === undefined || isSource(i.source)),
   );
+}
+
+/** A metadata `source`: an object of optional strings (a PR body is anyone's to edit). */
+function isSource(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  return Object.entries(value).every(([k, v]) => ['url', 'revision', 'releaseNotesUrl'].includes(k) && typeof v === 'string');
 }
 
 const NOTE_START = '<!-- courier:superseded -->';

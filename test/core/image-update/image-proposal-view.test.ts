@@ -83,7 +83,8 @@ describe('buildImageProposalView', () => {
       kind: 'image',
       environment: 'dev',
       subject: 'ghcr.io/acme/app',
-      images: [{ repository: 'ghcr.io/acme/app', tag: '1.3.0', digest: DIGEST }],
+      // The release's source is kept, so a release rebuilt from the metadata renders the same body.
+      images: [{ repository: 'ghcr.io/acme/app', tag: '1.3.0', digest: DIGEST, source: { url: 'https://github.com/acme/app.git' } }],
     });
   });
 
