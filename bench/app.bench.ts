@@ -2,8 +2,11 @@
  * The App end to end: signed `registry_package.published` webhooks into the real wiring
  * (`createCourierDeps` + `runServer`, Octokit retry and throttling ON, so mutating requests are paced
  * as GitHub asks), against the fake GitHub Enterprise Server of `test/support/` over a generated
- * 10,000-file fleet in a local bare repository. Prints event → PR-open latency (warm and cold clone
- * cache), API requests per release event (and how many mutate), and a 100-image burst.
+ * 10,000-file fleet in a local bare repository, in the default configuration (the generator's
+ * `.github/courier.yml`: no groupWindow, no settings a user would not have). Prints event → PR-open
+ * latency (warm and cold clone cache), API requests per release event (and how many mutate), a
+ * 100-image burst, `/healthz` and webhook answers during a 200-delivery burst, and the warm read of
+ * the repository before planning with and without the in-memory blob cache (issue 12.2).
  * Run: node --import tsx bench/app.bench.ts
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,6 +21,7 @@ import { seedBareRepo } from '../test/support/bare-repo.ts';
 import { FakeGitHubServer } from '../test/support/fake-github-server.ts';
 import { registryPackagePublished } from '../test/support/payloads.ts';
 import { DEFAULT_SHAPE, generateFleet } from './fleet-generator.ts';
+import { healthDuringBurst, warmReads } from './app-bench-parts.ts';
 
 const INSTALLATION = 7;
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -28,11 +32,10 @@ const BURST = 100;
 const IDLE_MS = 1100;
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'courier-app-bench-'));
-// The default configuration: no groupWindow override (group commit: a quiet repository writes at once).
 const files = generateFleet(DEFAULT_SHAPE);
 const started = performance.now();
 const seeded = seedBareRepo(root, 'fleet', { files: Object.fromEntries(files.map((f) => [f.path, f.text])) });
-console.log(`app benchmark: ${files.length} files in a local bare repository (seeded in ${((performance.now() - started) / 1000).toFixed(1)} s), default configuration (group commit, groupWindow 10s), throttling on`);
+console.log(`app benchmark: ${files.length} files in a local bare repository (seeded in ${((performance.now() - started) / 1000).toFixed(1)} s), default configuration, throttling on`);
 
 const fake = await FakeGitHubServer.start([{ owner: 'bench', name: 'fleet', bareDir: seeded.bare, installationId: INSTALLATION }]);
 const repo = fake.repo('bench', 'fleet');
@@ -50,7 +53,7 @@ async function releaseToPr(stack: CourierStack, image: number): Promise<{ ms: nu
   const since = performance.now();
   const status = await stack.webhook('registry_package', registryPackagePublished('bench', `svc-${image}`, tag, INSTALLATION), `d-${image}-${tag}`);
   if (status !== 200) throw new Error(`webhook answered ${status}`);
-  // Wait for the PR, then for any write still queued.
+  // Not drain() at once: it would close the group window early. Wait for the PR, then for the rest.
   await prCount(prs + 1);
   await stack.courier.batcher.drain();
   const pr = repo.model.prs[prs];
@@ -128,15 +131,11 @@ const done = performance.now();
 const burstPrs = repo.model.prs.slice(prsBefore);
 const burstCounts = fake.counts(burstStart);
 if (statuses.some((s) => s !== 200)) throw new Error(`burst: webhooks answered ${[...new Set(statuses)].join(', ')}`);
-// Group commit: the first write may open a PR for the first image(s); the next write covers the whole
-// burst and replaces it. What counts: the PRs still open at the end, and when the covering PR opened.
-const openAtEnd = burstPrs.filter((p) => p.open);
-const covering = openAtEnd.at(-1);
-const edited = covering ? (await repo.store.changedPaths((await repo.store.ref('main'))!, (await repo.store.ref(covering.head))!)).length : 0;
+const edited = burstPrs[0] ? (await repo.store.changedPaths((await repo.store.ref('main'))!, (await repo.store.ref(burstPrs[0].head))!)).length : 0;
 console.log(
-  `burst of ${BURST} images: ${burstPrs.length} PR(s) opened, ${openAtEnd.length} open at the end [${openAtEnd.map((p) => `${p.head.slice(0, 40)}…`).join(', ')}], ${edited} files in its commit; ` +
-    `webhooks accepted in ${fmt(accepted - burstStart)}, first PR open ${burstPrs[0] ? fmt(burstPrs[0].createdAt - burstStart) : 'never'}, covering PR open ${covering ? fmt(covering.createdAt - burstStart) : 'never'}, all work done ${fmt(done - burstStart)}; ` +
-    `${burstCounts.total} requests (${burstCounts.mutating} mutating): ${routes(burstCounts.byRoute)}; PR body ${covering?.body.length ?? 0} characters`,
+  `burst of ${BURST} images: ${burstPrs.length} PR(s) opened, ${burstPrs.filter((p) => p.open).length} open at the end [${burstPrs.map((p) => `${p.head.slice(0, 40)}…`).join(', ')}], ${edited} files in its commit; ` +
+    `webhooks accepted in ${fmt(accepted - burstStart)}, PR open ${burstPrs[0] ? fmt(burstPrs[0].createdAt - burstStart) : 'never'} (with the images of the first write), all images in it when all work was done ${fmt(done - burstStart)}; ` +
+    `${burstCounts.total} requests (${burstCounts.mutating} mutating): ${routes(burstCounts.byRoute)}; PR body ${burstPrs[0]?.body.length ?? 0} characters`,
 );
 
 const burstTimeline = fake.requests.filter((r) => r.at >= burstStart && r.route.startsWith('POST /graphql'));
@@ -152,9 +151,18 @@ for (const n of [1, BURST]) {
   console.log(`of which the planner, in memory, ${n} release(s) over ${files.length} files: ${fmt(performance.now() - planStart)} (${plan.changeSet.changes.length} changes)`);
 }
 
-const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
-console.log(`targets: ≤ 10 requests per release event incl. token: ${verdict(firstEvent!.total <= 10)}; ≤ 3 mutating per new PR: ${verdict(Math.max(firstEvent!.mutating, ...perEvent.map((c) => c.mutating)) <= 3)}; ≤ 2 s p50 warm: ${verdict(pct(warm, 50) <= 2000)}; 100-image burst ≤ 5 s, one PR open: ${verdict(openAtEnd.length === 1 && covering!.createdAt - burstStart <= 5000)}`);
-
+// 200 deliveries at once (200 images) while a client asks /healthz every 20 ms (issue 13.8).
+await idle();
+const delivery = await healthDuringBurst(stack, 200);
+console.log(
+  `200-delivery burst: /healthz p50 ${fmt(delivery.health.p50)}, slowest ${fmt(delivery.health.max)} (${delivery.health.n} probes until all work was done); ` +
+    `webhook answers p50 ${fmt(delivery.webhooks.p50)}, slowest ${fmt(delivery.webhooks.max)}; ${delivery.prs} PR(s), all work done ${fmt(delivery.doneMs)}`,
+);
 await stack.close();
+
+const read = await warmReads(seeded, 'bench', 'fleet');
+
+const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+console.log(`targets: ≤ 10 requests per release event incl. token: ${verdict(firstEvent!.total <= 10)}; ≤ 3 mutating per new PR: ${verdict(Math.max(firstEvent!.mutating, ...perEvent.map((c) => c.mutating)) <= 3)}; ≤ 2 s p50 warm: ${verdict(pct(warm, 50) <= 2000)}; 100-image burst ≤ 5 s, one PR: ${verdict(burstPrs.length === 1 && burstPrs[0]!.createdAt - burstStart <= 5000)}; warm read ≤ 150 ms: ${verdict(read <= 150)}; /healthz < 100 ms during the 200-delivery burst: ${verdict(delivery.health.max < 100)}`);
 await fake.close();
 rmSync(root, { recursive: true, force: true });

@@ -17,8 +17,10 @@ import { GitCommandError } from './git-error.ts';
 import { gitError, type GitProcessOptions } from './git-process.ts';
 import { KeyedQueue } from './keyed-queue.ts';
 import { diskUsage } from './disk-usage.ts';
-import { classify, fetchMissingBlobs, listTree, readBlobs, readWorktreeFiles, type ReadResult, type TreeEntry } from './tree-reader.ts';
+import { classify, fetchMissingBlobs, listTree, MAX_FILE_BYTES, readBlobs, readWorktreeFiles, type ReadResult, type TreeEntry } from './tree-reader.ts';
 import { cacheKey, findCaches, isGitDir } from './cache-layout.ts';
+import { BlobCache } from './blob-cache.ts';
+import { readIncrementally } from './incremental-read.ts';
 
 /** Structured logger; fields never carry tokens. */
 export type CloneCacheLog = (msg: string, fields: Record<string, unknown>) => void;
@@ -35,6 +37,11 @@ export interface CloneCacheOptions {
   concurrency?: number;
   /** `objects` (default, faster; see bench/clone-cache.bench.ts) or a detached `worktree` per job. */
   mode?: 'objects' | 'worktree';
+  /**
+   * Files already read, kept in memory by blob id so a warm job re-reads only what changed (objects
+   * mode; see incremental-read.ts). Default: a BlobCache with its default budget; `false`: none.
+   */
+  blobCache?: BlobCache | false;
 }
 
 /** A repository to work on: GitHub's `clone_url` and a source of fresh installation tokens. */
@@ -87,6 +94,7 @@ export class CloneCache {
   private readonly ready: Promise<void>;
   private tick = 0;
   private readonly counters = { hits: 0, misses: 0, fetches: 0 };
+  private readonly blobs: BlobCache | undefined;
 
   constructor(private readonly opts: CloneCacheOptions) {
     this.limit = pLimit(opts.concurrency ?? 4);
@@ -94,6 +102,7 @@ export class CloneCache {
     this.maxRepos = opts.maxRepos ?? 200;
     this.mode = opts.mode ?? 'objects';
     this.log = opts.log ?? (() => undefined);
+    this.blobs = opts.blobCache === false ? undefined : (opts.blobCache ?? new BlobCache());
     // An unusable root fails every job with a clear message instead of crashing the process at start.
     this.ready = this.scan().catch((err: unknown) => {
       throw new Error(`clone cache folder ${opts.root} cannot be used (${(err as Error).message}); point COURIER_CACHE_DIR at a writable folder`);
@@ -191,7 +200,9 @@ export class CloneCache {
     // Hashed so that refs like `a` and `a/b` never collide as directory and file under refs/.
     const dest = `refs/courier/${createHash('sha1').update(src).digest('hex')}`;
     this.counters.fetches++;
-    await this.git(ctx, ['fetch', '--no-tags', '--no-write-fetch-head', '--filter=blob:none', 'origin', `+${src}:${dest}`]);
+    // Blobs up to the read limit come along: the server sends only those new since the commits the
+    // cache has, which are the ones an incremental read needs, so it needs no second round trip.
+    await this.git(ctx, ['fetch', '--no-tags', '--no-write-fetch-head', `--filter=blob:limit=${MAX_FILE_BYTES}`, 'origin', `+${src}:${dest}`]);
     return this.revParse(ctx, dest);
   }
 
@@ -233,6 +244,11 @@ export class CloneCache {
   ): Promise<{ files: RepoFile[]; skipped: Warning[] }> {
     const proc = this.processOptions(ctx);
     try {
+      if (this.blobs && !worktree) {
+        const { files, skipped, stats } = await readIncrementally(this.blobs, ctx.entry.key, sha, filter, proc);
+        if (stats.fetched) this.counters.fetches++;
+        return { files, skipped };
+      }
       const { blobs, skipped } = classify(await listTree(sha, proc), filter);
       const read = worktree ? await readWorktreeFiles(worktree, blobs) : await this.readFromObjects(ctx, sha, blobs);
       return { files: read.files, skipped: [...skipped, ...read.skipped].sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '')) };
@@ -288,6 +304,7 @@ export class CloneCache {
       repos--;
       bytes -= victim.bytes;
       this.entries.delete(victim.key);
+      this.blobs?.forget(victim.key);
       // Under the repository's queue, so a job arriving meanwhile waits for the removal and re-clones.
       removals.push(
         this.queue.run(victim.key, async () => {

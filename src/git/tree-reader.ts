@@ -43,7 +43,12 @@ export async function fetchMissingBlobs(sha: string, blobs: TreeEntry[], opts: G
   const listing = await runGit(['rev-list', '--objects', '--missing=print', '--no-walk', sha], opts);
   const missing = new Set<string>();
   for (const line of listing.toString('utf8').split('\n')) if (line.startsWith('?')) missing.add(line.slice(1));
-  const wanted = [...new Set(blobs.filter((b) => missing.has(b.oid)).map((b) => b.oid))];
+  return fetchBlobs(blobs.filter((b) => missing.has(b.oid)).map((b) => b.oid), opts);
+}
+
+/** Fetches the given blobs in one request (no negotiation: the ids are known); returns whether there were any. */
+export async function fetchBlobs(oids: readonly string[], opts: GitProcessOptions): Promise<boolean> {
+  const wanted = [...new Set(oids)];
   if (wanted.length === 0) return false;
   await runGit(
     ['-c', 'fetch.negotiationAlgorithm=noop', 'fetch', 'origin', '--no-tags', '--no-write-fetch-head', '--recurse-submodules=no', '--filter=blob:none', '--stdin'],

@@ -2,9 +2,12 @@
  * Group commit per repository: the first release for a quiet repository starts its write at once (a
  * single release pays no window); releases that arrive while a write for that repository is in flight
  * gather and go out together in the next write, as soon as that one ends — or after `groupWindow` at
- * the latest, then queued behind it. A burst therefore costs a couple of writes of the same PR, never a
- * debounce that re-arms. Duplicate deliveries are coalesced: the same webhook delivered ten times
- * results in one call. Work on one repository is serialised.
+ * the latest, then queued behind it. Releases arriving within a short settle time after a write ended
+ * (1 s by default) start their write at once too. Either way the next write joins the group: it
+ * carries the group's earlier releases and keeps the PR its first write opened, so a burst costs a
+ * couple of writes of ONE PR, never a debounce that re-arms. A group takes new releases for at most
+ * `groupWindow` from its first one. Duplicate deliveries are coalesced: the same webhook delivered ten
+ * times results in one call. Work on one repository is serialised.
  */
 import { InvalidDurationError, parseDuration } from '../core/config/index.ts';
 import type { Release } from '../core/image-update/release.ts';
@@ -20,8 +23,27 @@ export interface Scheduler {
   clearTimeout(handle: unknown): void;
 }
 
-/** What the batcher calls when a window closes. */
-export type FlushHandler = (target: JobTarget, releases: Release[], receivedAt: Date) => Promise<JobOutcome[]>;
+/** The default settle time: releases this soon after a write ended still join its group. */
+export const DEFAULT_SETTLE_MS = 1000;
+
+/** A write that joins a group: the releases whose PR it keeps (those of the group's first write). */
+export interface GroupJoin {
+  keepBranchOf: Release[];
+}
+
+/** What the batcher calls when a window closes; `join` when the write follows an earlier one of its group. */
+export type FlushHandler = (target: JobTarget, releases: Release[], receivedAt: Date, join?: GroupJoin) => Promise<JobOutcome[]>;
+
+/** The latest write of a repository and the group it belongs to. */
+interface Group {
+  /** The releases of the group's first write: they name its PR. */
+  first: Release[];
+  /** Every release of the group so far. */
+  releases: Map<string, Release>;
+  startedAt: number;
+  /** When its latest write ended; undefined while one is in flight. */
+  endedAt: number | undefined;
+}
 
 interface Pending {
   target: JobTarget;
@@ -30,6 +52,8 @@ interface Pending {
   receivedAt: Date;
   /** Opened while a write was in flight: closes when that write ends (or at the window's end). */
   behindWrite: boolean;
+  /** The group this batch joins (a write was in flight or ended within the settle time). */
+  joins: Group | undefined;
   handle: unknown;
 }
 
@@ -55,9 +79,8 @@ export class ReleaseBatcher {
   /** Delivery ids already taken per repository, oldest first, bounded. */
   readonly #seen = new Map<string, true>();
   readonly #running = new Map<string, Promise<unknown>>();
-  /** The releases of each repository's latest write (in flight or queued), carried into the batch gathered behind it. */
-  readonly #inWrite = new Map<string, Release[]>();
   readonly #inFlight = new Set<Promise<unknown>>();
+  readonly #groups = new Map<string, Group>();
 
   constructor(
     private readonly options: {
@@ -66,6 +89,8 @@ export class ReleaseBatcher {
       scheduler?: Scheduler;
       onError?: (error: unknown, target: JobTarget) => void;
       maxSeenDeliveries?: number;
+      /** How long after a write ended a release still joins its group (default 1 s). */
+      settleMs?: number;
     },
   ) {}
 
@@ -94,7 +119,8 @@ export class ReleaseBatcher {
     let pending = this.#pending.get(key);
     if (!pending) {
       const behindWrite = this.#running.has(key);
-      pending = { target, releases: new Map(), deliveries: new Set(), receivedAt: this.options.now(), behindWrite, handle: undefined };
+      const joins = this.#joinable(key, target);
+      pending = { target, releases: new Map(), deliveries: new Set(), receivedAt: this.options.now(), behindWrite, joins, handle: undefined };
       const scheduled = pending;
       // Quiet: at once (a 0 ms timer still takes what is delivered in the same tick). Behind a write:
       // when it ends (see #close), or after the window at the latest.
@@ -127,18 +153,39 @@ export class ReleaseBatcher {
     return this.options.scheduler ?? { setTimeout: (cb, ms) => setTimeout(cb, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
   }
 
+  /** The group a batch opened now joins: its latest write is in flight or ended within the settle time, and it is younger than the window. */
+  #joinable(key: string, target: JobTarget): Group | undefined {
+    const group = this.#groups.get(key);
+    if (!group) return undefined;
+    const now = this.options.now().getTime();
+    const settled = !this.#running.has(key) && group.endedAt !== undefined && now - group.endedAt > (this.options.settleMs ?? DEFAULT_SETTLE_MS);
+    const old = now - group.startedAt > groupWindowMs(target.config.pullRequests?.groupWindow);
+    if (settled || old) {
+      this.#groups.delete(key);
+      return undefined;
+    }
+    return group;
+  }
+
   #close(key: string, pending: Pending): void {
     if (this.#pending.get(key) === pending) this.#pending.delete(key);
-    // A batch gathered behind a write carries that write's releases, so its proposal covers the whole
-    // burst (the image job then lands on, or replaces, the PR the first write opened) and a release of
-    // a failed write is tried again.
-    const carried = pending.behindWrite ? (this.#inWrite.get(key) ?? []) : [];
-    const releases = [...new Map([...carried, ...pending.releases.values()].map((r) => [releaseKey(r), r])).values()];
-    this.#inWrite.set(key, releases);
     const previous = this.#running.get(key) ?? Promise.resolve();
+    const mine = [...pending.releases.values()];
+    let group = pending.joins;
+    let join: GroupJoin | undefined;
+    if (group && this.#groups.get(key) === group) {
+      for (const release of mine) group.releases.set(releaseKey(release), release);
+      join = { keepBranchOf: group.first };
+    } else {
+      group = { first: mine, releases: new Map(pending.releases), startedAt: pending.receivedAt.getTime(), endedAt: undefined };
+      this.#groups.set(key, group);
+    }
+    group.endedAt = undefined;
+    const releases = join ? [...group.releases.values()] : mine;
+    const ended = group;
     const run = previous
       .catch(() => undefined)
-      .then(() => this.options.flush(pending.target, releases, pending.receivedAt))
+      .then(() => this.options.flush(pending.target, releases, pending.receivedAt, join))
       .catch((error: unknown) => {
         // A failed batch may be delivered again (GitHub redelivery) and must then be taken.
         for (const seenKey of pending.deliveries) this.#seen.delete(seenKey);
@@ -148,15 +195,14 @@ export class ReleaseBatcher {
     this.#inFlight.add(run);
     void run.finally(() => {
       this.#inFlight.delete(run);
+      ended.endedAt = this.options.now().getTime();
       if (this.#running.get(key) !== run) return;
       this.#running.delete(key);
-      // The write ended: what gathered behind it goes out now, as the next write (carrying this one's releases).
+      // The write ended: what gathered behind it goes out now, as the next write.
       const next = this.#pending.get(key);
       if (next?.behindWrite) {
         this.#scheduler.clearTimeout(next.handle);
         this.#close(key, next);
-      } else {
-        this.#inWrite.delete(key);
       }
     });
   }

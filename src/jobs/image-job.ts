@@ -33,6 +33,11 @@ export function releasesOfOpenPullRequests(requested: readonly Release[], open: 
 export interface ImageRequest {
   kind: 'image';
   releases: Release[];
+  /**
+   * Group commit (release-batcher.ts): the releases of the group's first write, whose PR this write
+   * keeps — its branch is named after them, not after every image the group has gathered since.
+   */
+  keepBranchOf?: Release[];
 }
 
 /** Builds the image job; `describeRelease` completes a release (digest, source labels) before planning. */
@@ -43,15 +48,18 @@ export function createImageJob(deps: { describeRelease?: (release: Release) => P
     ...(describe ? { prepare: async (request: ImageRequest) => ({ ...request, releases: await Promise.all(request.releases.map(describe)) }) } : {}),
     reads: (path) => isYamlish(path) || path.endsWith('.hbs'),
     // The planner changes the first environment; the header is built by the same code as the proposal.
-    header: (config, request) => imageProposalHeader(config, request.releases, config.environments[0]!.name),
+    header: (config, request) => imageProposalHeader(config, request.keepBranchOf ?? request.releases, config.environments[0]!.name),
     plan({ files, config }, request) {
       const plan = planImageUpdate({ files: files.filter((f) => isYamlish(f.path)), config, releases: request.releases });
       const templates = imageTemplatesFor(files, config.pullRequests.templates);
-      return buildImageProposal({ plan, config, templates });
+      return buildImageProposal({ plan, config, templates, ...(request.keepBranchOf ? { keepBranchOf: request.keepBranchOf } : {}) });
     },
     withOpenProposals: (request, open, config) => {
       const releases = releasesOfOpenPullRequests(request.releases, open, config.environments[0]!.name);
-      return releases.length === 0 ? request : { ...request, releases: [...releases, ...request.releases] };
+      if (releases.length === 0) return request;
+      // Widened by an open PR: the branch follows the widened images (that PR's), not the group's first write.
+      const { keepBranchOf: _group, ...rest } = request;
+      return { ...rest, releases: [...releases, ...request.releases] };
     },
     rule: imageSupersedeRule,
     describe: (request) => request.releases.map((r) => `${r.repository}:${r.tag}`).join(', '),

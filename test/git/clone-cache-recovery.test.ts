@@ -38,7 +38,8 @@ describe('CloneCache recovery and refusals', () => {
 
   it('fails a job whose blob is damaged and re-clones for the next job', async () => {
     const remote = makeRemote(tmp.dir, 'app', { 'a.yaml': 'v: 1\n' });
-    const cache = new CloneCache({ root: path.join(tmp.dir, 'cache') });
+    // Without the in-memory blob cache: with it, a blob read once is never read from disk again.
+    const cache = new CloneCache({ root: path.join(tmp.dir, 'cache'), blobCache: false });
     const repo = handle(remote.url);
     await cache.withCheckout(repo, undefined, readAll);
 

@@ -98,9 +98,64 @@ describe('ReleaseBatcher', () => {
     expect(calls).toHaveLength(2);
     await batcher.drain();
     expect(calls).toHaveLength(2);
-    // The second write carries the first one's release, so its proposal covers the whole burst.
+    // The second write joins the first one's group: it carries release 1 too (see the group tests).
     expect(calls[1]).toEqual(Array.from({ length: 50 }, (_, i) => String(i + 1)));
     expect(scheduler.pending).toBe(0);
+  });
+
+  it("later writes of a burst join the group: they carry its earlier releases and keep its first write's PR (issue 12.1)", async () => {
+    const scheduler = new ManualScheduler();
+    const calls: Array<{ tags: string[]; keep?: string[] }> = [];
+    let finishFirst!: () => void;
+    const gate = new Promise<void>((resolve) => (finishFirst = resolve));
+    let clock = 0;
+    const batcher = new ReleaseBatcher({
+      scheduler,
+      now: () => new Date(clock),
+      flush: async (_t, releases, _at, join) => {
+        calls.push({ tags: releases.map((r) => `${r.repository.split('/').at(-1)}:${r.tag}`), ...(join ? { keep: join.keepBranchOf.map((r) => r.tag) } : {}) });
+        if (calls.length === 1) await gate;
+        return [];
+      },
+    });
+    batcher.add(target('gitops'), [app('1')], 'd1');
+    scheduler.fireAll();
+    await new Promise((resolve) => setImmediate(resolve));
+    batcher.add(target('gitops'), [api('2')], 'd2');
+    batcher.add(target('gitops'), [api('3')], 'd3');
+    clock = 400;
+    finishFirst();
+    await batcher.drain();
+    // Within the settle time after the last write ended: at once, and still the same group.
+    clock = 900;
+    batcher.add(target('gitops'), [app('4')], 'd4');
+    expect(scheduler.timers.filter((t) => !t.cleared).map((t) => t.ms)).toEqual([0]);
+    scheduler.fireAll();
+    await batcher.drain();
+    // Past the settle time: a new group of its own.
+    clock = 2000;
+    batcher.add(target('gitops'), [api('5')], 'd5');
+    scheduler.fireAll();
+    await batcher.drain();
+
+    expect(calls).toEqual([
+      { tags: ['app:1'] },
+      { tags: ['app:1', 'api:2', 'api:3'], keep: ['1'] },
+      { tags: ['app:1', 'api:2', 'api:3', 'app:4'], keep: ['1'] },
+      { tags: ['api:5'] },
+    ]);
+  });
+
+  it('a group takes releases for at most groupWindow from its first one', async () => {
+    const { batcher, scheduler, calls, tick } = setup();
+    for (const [i, gap] of [0, 800, 800, 800].entries()) {
+      tick(gap);
+      batcher.add(target('gitops', '2s'), [app(String(i))], `d${i}`);
+      scheduler.fireAll();
+      await batcher.drain();
+    }
+    // 0, 800, 1,600 ms join the group that began at 0; 2,400 ms is past its 2 s window.
+    expect(calls.map((c) => c.releases.map((r) => r.tag))).toEqual([['0'], ['0', '1'], ['0', '1', '2'], ['3']]);
   });
 
   it('the configured groupWindow bounds how long a batch waits behind a long write', async () => {
@@ -127,6 +182,7 @@ describe('ReleaseBatcher', () => {
     batcher.add(target('gitops', '2s'), [app('3')], 'd3');
     finishFirst();
     await batcher.drain();
+    // Each later batch joins the group of the first write.
     expect(started).toEqual(['1', '1,2', '1,2,3']);
   });
 
@@ -179,7 +235,6 @@ describe('ReleaseBatcher', () => {
       scheduler,
       now: () => new Date(0),
       flush: async (_t, releases) => {
-        // The newest release names the batch (a batch behind a write also carries that write's releases).
         const tag = releases.at(-1)!.tag;
         events.push(`start ${tag}`);
         if (tag === '1') await gate;

@@ -49,7 +49,13 @@ function setup() {
       retry: { retries: 0 },
     });
   const open = () => gh.prs.filter((p) => p.open).map((p) => ({ branch: p.head, images: parseMetadata(p.body)?.images }));
-  return { gh, run, open };
+  const deps = { cloneCache, log: { info: () => undefined, warn: () => undefined }, now: () => new Date(0), retry: { retries: 0 } };
+  /** A group commit's later write: `releases` gathered so far, keeping the PR of `first`. */
+  const join = (first: Array<[string, string]>, releases: Array<[string, string]>) => {
+    const asReleases = (list: Array<[string, string]>) => list.map(([repository, tag]) => ({ repository, tag }));
+    return runJob(job, target, { kind: 'image', releases: asReleases(releases), keepBranchOf: asReleases(first) }, deps);
+  };
+  return { gh, run, open, join };
 }
 
 describe('the image job and open pull requests', () => {
@@ -77,6 +83,21 @@ describe('the image job and open pull requests', () => {
         branch: 'courier/image/dev/images-a-b',
         images: [
           { repository: 'ghcr.io/acme/a', tag: '1.2.0' },
+          { repository: 'ghcr.io/acme/b', tag: '2.1.0' },
+        ],
+      },
+    ]);
+  });
+
+  it("a group commit's later write lands on its first write's PR, which then moves every image of the group (issue 12.1)", async () => {
+    const { run, join, open } = setup();
+    await run(['ghcr.io/acme/a', '1.1.0']);
+    expect(await join([['ghcr.io/acme/a', '1.1.0']], [['ghcr.io/acme/a', '1.1.0'], ['ghcr.io/acme/b', '2.1.0']])).toMatchObject([{ action: 'updated' }]);
+    expect(open()).toEqual([
+      {
+        branch: 'courier/image/dev/ghcr.io-acme-a',
+        images: [
+          { repository: 'ghcr.io/acme/a', tag: '1.1.0' },
           { repository: 'ghcr.io/acme/b', tag: '2.1.0' },
         ],
       },

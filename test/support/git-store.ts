@@ -119,7 +119,10 @@ export class GitStore implements ModelStore {
         await indexed.raw(['update-index', '--force-remove', '--', ...changes.deletions.slice(start, start + CHUNK).map((d) => d.path)]);
       }
       const tree = (await indexed.raw(['write-tree'])).trim();
-      const oid = (await this.git.raw(['commit-tree', tree, '-p', parent, '-m', message])).trim();
+      // From a file: a large group's message can pass the 128 KiB limit of one argument (E2BIG).
+      const messageFile = join(scratch, 'message');
+      await writeFile(messageFile, message);
+      const oid = (await this.git.raw(['commit-tree', tree, '-p', parent, '-F', messageFile])).trim();
       this.verified.add(oid);
       return oid;
     } finally {
