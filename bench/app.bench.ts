@@ -28,12 +28,11 @@ const BURST = 100;
 const IDLE_MS = 1100;
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'courier-app-bench-'));
-const files = generateFleet(DEFAULT_SHAPE).map((f) =>
-  f.path === '.github/courier.yml' ? { ...f, text: `${f.text}pullRequests:\n  groupWindow: 100ms\n` } : f,
-);
+// The default configuration: no groupWindow override (group commit: a quiet repository writes at once).
+const files = generateFleet(DEFAULT_SHAPE);
 const started = performance.now();
 const seeded = seedBareRepo(root, 'fleet', { files: Object.fromEntries(files.map((f) => [f.path, f.text])) });
-console.log(`app benchmark: ${files.length} files in a local bare repository (seeded in ${((performance.now() - started) / 1000).toFixed(1)} s), group window 100 ms, throttling on`);
+console.log(`app benchmark: ${files.length} files in a local bare repository (seeded in ${((performance.now() - started) / 1000).toFixed(1)} s), default configuration (group commit, groupWindow 10s), throttling on`);
 
 const fake = await FakeGitHubServer.start([{ owner: 'bench', name: 'fleet', bareDir: seeded.bare, installationId: INSTALLATION }]);
 const repo = fake.repo('bench', 'fleet');
@@ -51,7 +50,7 @@ async function releaseToPr(stack: CourierStack, image: number): Promise<{ ms: nu
   const since = performance.now();
   const status = await stack.webhook('registry_package', registryPackagePublished('bench', `svc-${image}`, tag, INSTALLATION), `d-${image}-${tag}`);
   if (status !== 200) throw new Error(`webhook answered ${status}`);
-  // Not drain() at once: it would close the group window early. Wait for the PR, then for the rest.
+  // Wait for the PR, then for any write still queued.
   await prCount(prs + 1);
   await stack.courier.batcher.drain();
   const pr = repo.model.prs[prs];
@@ -129,11 +128,15 @@ const done = performance.now();
 const burstPrs = repo.model.prs.slice(prsBefore);
 const burstCounts = fake.counts(burstStart);
 if (statuses.some((s) => s !== 200)) throw new Error(`burst: webhooks answered ${[...new Set(statuses)].join(', ')}`);
-const edited = burstPrs[0] ? (await repo.store.changedPaths((await repo.store.ref('main'))!, (await repo.store.ref(burstPrs[0].head))!)).length : 0;
+// Group commit: the first write may open a PR for the first image(s); the next write covers the whole
+// burst and replaces it. What counts: the PRs still open at the end, and when the covering PR opened.
+const openAtEnd = burstPrs.filter((p) => p.open);
+const covering = openAtEnd.at(-1);
+const edited = covering ? (await repo.store.changedPaths((await repo.store.ref('main'))!, (await repo.store.ref(covering.head))!)).length : 0;
 console.log(
-  `burst of ${BURST} images: ${burstPrs.length} PR(s) [${burstPrs.map((p) => `${p.head.slice(0, 40)}…`).join(', ')}], ${edited} files in its commit; ` +
-    `webhooks accepted in ${fmt(accepted - burstStart)}, PR open ${burstPrs[0] ? fmt(burstPrs[0].createdAt - burstStart) : 'never'}, all work done ${fmt(done - burstStart)}; ` +
-    `${burstCounts.total} requests (${burstCounts.mutating} mutating): ${routes(burstCounts.byRoute)}; PR body ${burstPrs[0]?.body.length ?? 0} characters`,
+  `burst of ${BURST} images: ${burstPrs.length} PR(s) opened, ${openAtEnd.length} open at the end [${openAtEnd.map((p) => `${p.head.slice(0, 40)}…`).join(', ')}], ${edited} files in its commit; ` +
+    `webhooks accepted in ${fmt(accepted - burstStart)}, first PR open ${burstPrs[0] ? fmt(burstPrs[0].createdAt - burstStart) : 'never'}, covering PR open ${covering ? fmt(covering.createdAt - burstStart) : 'never'}, all work done ${fmt(done - burstStart)}; ` +
+    `${burstCounts.total} requests (${burstCounts.mutating} mutating): ${routes(burstCounts.byRoute)}; PR body ${covering?.body.length ?? 0} characters`,
 );
 
 const burstTimeline = fake.requests.filter((r) => r.at >= burstStart && r.route.startsWith('POST /graphql'));
@@ -150,7 +153,7 @@ for (const n of [1, BURST]) {
 }
 
 const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
-console.log(`targets: ≤ 10 requests per release event incl. token: ${verdict(firstEvent!.total <= 10)}; ≤ 3 mutating per new PR: ${verdict(Math.max(firstEvent!.mutating, ...perEvent.map((c) => c.mutating)) <= 3)}; ≤ 2 s p50 warm: ${verdict(pct(warm, 50) <= 2000)}; 100-image burst ≤ 5 s: ${verdict(burstPrs.length === 1 && burstPrs[0]!.createdAt - burstStart <= 5000)}`);
+console.log(`targets: ≤ 10 requests per release event incl. token: ${verdict(firstEvent!.total <= 10)}; ≤ 3 mutating per new PR: ${verdict(Math.max(firstEvent!.mutating, ...perEvent.map((c) => c.mutating)) <= 3)}; ≤ 2 s p50 warm: ${verdict(pct(warm, 50) <= 2000)}; 100-image burst ≤ 5 s, one PR open: ${verdict(openAtEnd.length === 1 && covering!.createdAt - burstStart <= 5000)}`);
 
 await stack.close();
 await fake.close();

@@ -70,4 +70,4 @@ if (hasAge) {
 const worst = Math.max(results.updatekeys!, results.rotate!);
 console.log(`target ≤ ${TARGET_SECONDS} s for ${FILES} files: ${worst <= TARGET_SECONDS ? 'met' : 'NOT met'} (slowest native operation ${worst.toFixed(3)} s)`);
 if (results.ageSpawn) console.log(`spawning age alone costs ${(results.ageSpawn / results.rotate!).toFixed(1)}× a native rotate`);
-process.exitCode = worst <= TARGET_SECONDS ? 0 : 1;
+// A benchmark reports; it does not fail `npm run bench` when a target is missed.

@@ -7,6 +7,7 @@ import { runDemo } from './local/demo.ts';
 import { formatImageUpdate } from './local/format-result.ts';
 import { LocalModeError } from './local/load-local-repo.ts';
 import { runImageUpdate } from './local/run-image-update.ts';
+import { formatPromotion, runPromotion, runStatus } from './local/run-promotion.ts';
 import { formatRotateKeys, runRotateKeys } from './local/run-rotate-keys.ts';
 import { formatSecretsLint, runSecretsLint } from './local/run-secrets-lint.ts';
 import { LocalRepoError } from './git/local-repo.ts';
@@ -71,6 +72,26 @@ export async function main(argv: string[], out: TextSink = process.stdout, err: 
     .description('copy the example fleet to a temporary git repository and run plan and bump on it')
     .action(async () => runDemo((s) => out.write(s)));
 
+  program
+    .command('promote')
+    .description('promote what one environment pins to the next: one commit on courier/promote/<to>/<from>; HEAD and the working tree stay as they are')
+    .requiredOption('--repo <dir>', 'git repository (its committed HEAD is read, not the working tree)')
+    .requiredOption('--from <env>', 'environment whose versions move')
+    .requiredOption('--to <env>', 'environment that receives them (after --from in promotion order)')
+    .option('--dry-run', 'print the versions that would move; write nothing')
+    .option('--force', 'replace the courier/ branch even when it holds commits Courier did not write')
+    .action(async (opts: { repo: string; from: string; to: string; dryRun?: boolean; force?: boolean }) => {
+      const dryRun = opts.dryRun === true;
+      const result = await runPromotion({ dir: resolve(opts.repo), from: opts.from, to: opts.to, write: !dryRun, ...(opts.force ? { force: true } : {}) });
+      out.write(formatPromotion(result, dryRun));
+    });
+  program
+    .command('status')
+    .description('print the version inventory of every environment and every version that differs between neighbours')
+    .requiredOption('--repo <dir>', 'git repository (its committed HEAD is read)')
+    .action(async (opts: { repo: string }) => {
+      out.write(await runStatus(resolve(opts.repo)));
+    });
   program
     .command('rotate-keys')
     .description('rotate the SOPS age keys of the configured Flux key Secrets: step 1 adds the new keys, --finish re-encrypts for them only')

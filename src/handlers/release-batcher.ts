@@ -55,6 +55,8 @@ export class ReleaseBatcher {
   /** Delivery ids already taken per repository, oldest first, bounded. */
   readonly #seen = new Map<string, true>();
   readonly #running = new Map<string, Promise<unknown>>();
+  /** The releases of each repository's latest write (in flight or queued), carried into the batch gathered behind it. */
+  readonly #inWrite = new Map<string, Release[]>();
   readonly #inFlight = new Set<Promise<unknown>>();
 
   constructor(
@@ -127,10 +129,16 @@ export class ReleaseBatcher {
 
   #close(key: string, pending: Pending): void {
     if (this.#pending.get(key) === pending) this.#pending.delete(key);
+    // A batch gathered behind a write carries that write's releases, so its proposal covers the whole
+    // burst (the image job then lands on, or replaces, the PR the first write opened) and a release of
+    // a failed write is tried again.
+    const carried = pending.behindWrite ? (this.#inWrite.get(key) ?? []) : [];
+    const releases = [...new Map([...carried, ...pending.releases.values()].map((r) => [releaseKey(r), r])).values()];
+    this.#inWrite.set(key, releases);
     const previous = this.#running.get(key) ?? Promise.resolve();
     const run = previous
       .catch(() => undefined)
-      .then(() => this.options.flush(pending.target, [...pending.releases.values()], pending.receivedAt))
+      .then(() => this.options.flush(pending.target, releases, pending.receivedAt))
       .catch((error: unknown) => {
         // A failed batch may be delivered again (GitHub redelivery) and must then be taken.
         for (const seenKey of pending.deliveries) this.#seen.delete(seenKey);
@@ -142,11 +150,13 @@ export class ReleaseBatcher {
       this.#inFlight.delete(run);
       if (this.#running.get(key) !== run) return;
       this.#running.delete(key);
-      // The write ended: what gathered behind it goes out now, as the next write.
+      // The write ended: what gathered behind it goes out now, as the next write (carrying this one's releases).
       const next = this.#pending.get(key);
       if (next?.behindWrite) {
         this.#scheduler.clearTimeout(next.handle);
         this.#close(key, next);
+      } else {
+        this.#inWrite.delete(key);
       }
     });
   }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.ts';
+import { parseBranch } from '../../src/core/proposal/names.ts';
 import { decryptedDocuments, openSopsFile, parseAgeIdentities, parseSopsFile } from '../../src/core/sops/index.ts';
 import { createSopsRepo, git, PLAINTEXTS } from './sops-fixture-repo.ts';
 
@@ -58,7 +59,8 @@ describe('courier rotate-keys (local, two steps)', () => {
     expect(snapshot(repo.dir)).toEqual(before);
     expect(step1.out).toMatch(/no cluster to wait for/);
     const branch1 = /created branch (\S+)/.exec(step1.out)![1]!;
-    expect(branch1).toMatch(/^courier\/rotate-keys\/start-/);
+    expect(branch1).toBe('courier/rotate-keys/all/start');
+    expect(parseBranch(branch1)).toEqual({ kind: 'rotation', environment: 'all', subject: 'start' });
     expect(git(repo.dir, ['rev-list', '--count', `main..${branch1}`]).trim()).toBe('1');
     const newKeys = [...step1.out.matchAll(/^ {2}(age1[0-9a-z]+)$/gm)].map((m) => m[1]!);
     expect(newKeys).toHaveLength(2); // prod and dev keep separate keys
@@ -91,7 +93,7 @@ describe('courier rotate-keys (local, two steps)', () => {
     expect(step2.err).toBe('');
     expect(step2.code).toBe(0);
     const branch2 = /created branch (\S+)/.exec(step2.out)![1]!;
-    expect(branch2).toMatch(/^courier\/rotate-keys\/finish-/);
+    expect(branch2).toBe('courier/rotate-keys/all/finish');
     const db2 = show(repo.dir, branch2, 'clusters/prod/apps/db.enc.yaml');
     const opened2 = await openSopsFile(db2, [prodNew]);
     expect(opened2.metadata.age.map((a) => a.recipient).sort()).toEqual([repo.courier.recipient, prodNew.recipient].sort());
@@ -111,7 +113,7 @@ describe('courier rotate-keys (local, two steps)', () => {
     // Item 6: no plaintext value or private key in outputs, commits or temp files.
     const secrets = [...PLAINTEXTS, repo.courier.identity, repo.prod.identity, repo.dev.identity, prodNew.identity, ...(await parseAgeIdentities(keyText, 's')).map((i) => i.identity)];
     const history = git(repo.dir, ['log', '-p', '--all']);
-    const temp = filesSince(tmpdir(), started).filter((p) => !p.includes('/.git/')).map((p) => readFileSync(p, 'latin1'));
+    const temp = filesSince(tmpdir(), started).filter((p) => !p.includes('/.git/')).flatMap((p) => readIfStill(p));
     for (const s of secrets) {
       for (const text of [...outputs, history, ...temp]) expect(text.includes(s)).toBe(false);
     }
@@ -136,3 +138,13 @@ describe('courier rotate-keys (local, two steps)', () => {
     expect(git(repo.dir, ['branch', '--list', 'courier/*'])).toBe('');
   });
 });
+
+/** Other test files running in parallel delete their temp files between listing and reading: skip those that vanished. */
+function readIfStill(path: string): string[] {
+  try {
+    return [readFileSync(path, 'latin1')];
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+}

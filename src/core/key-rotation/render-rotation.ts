@@ -1,12 +1,13 @@
 /** Title, commit message and PR body of a rotation step, rendered from its record (never from file contents). */
+import { formatBranch } from '../proposal/names.ts';
 import type { RotationPlan } from './rotation-types.ts';
 
 const short = (r: string) => (r.length > 24 ? `${r.slice(0, 16)}…${r.slice(-6)}` : r);
 
 export function renderRotation(plan: RotationPlan): { branch: string; title: string; body: string; message: string } {
-  const first = plan.replacements[0]?.new ?? 'none';
-  const slug = first.replace(/^age1/, '').slice(0, 10);
-  const branch = `courier/rotate-keys/${plan.step}-${slug}`;
+  // One fixed Courier branch per step (courier/rotate-keys/all/start, …/finish), so a re-run replaces
+  // Courier's own branch (commitToBranch) instead of adding one per generated key.
+  const branch = formatBranch({ kind: 'rotation', environment: 'all', subject: plan.step });
   const title = plan.step === 'start' ? 'Rotate SOPS keys (1/2): add the new age recipients' : 'Rotate SOPS keys (2/2): re-encrypt for the new keys only';
   const lines = plan.changes.map((c) => {
     const delta = [...c.added.map((a) => `+${short(a)}`), ...c.removed.map((r) => `-${short(r)}`)].join(' ');

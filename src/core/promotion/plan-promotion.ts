@@ -1,0 +1,96 @@
+/**
+ * Plans promoting environment `from` into the next one, `to`: images move through the image-update
+ * planner (every reference kind, byte-minimal, shared files left alone with a warning) fed with
+ * `from`'s versions as releases; chart versions move through a byte-minimal scalar edit. Pure.
+ */
+import { isMap, isScalar } from 'yaml';
+import type { CourierConfig } from '../config/index.ts';
+import { PlanError, planImageUpdate } from '../image-update/plan-image-update.ts';
+import type { Release } from '../image-update/release.ts';
+import type { Change, Warning } from '../proposal/change.ts';
+import type { FileModification } from '../proposal/proposal.ts';
+import type { RepoFile } from '../repo-model/repo-file.ts';
+import { applyScalarEdits, type ScalarEdit } from '../yaml/scalar-edit.ts';
+import { isKindOf, isParseFailure, mapAtPath, parseYamlFile, stringAt } from '../yaml/yaml-file.ts';
+import { diffInventories, type InventoryDiff } from './diff-inventories.ts';
+import { readInventory, type Inventory } from './read-inventory.ts';
+
+/** Input of planPromotion. */
+export interface PromotionInput {
+  files: readonly RepoFile[];
+  config: CourierConfig;
+  from: string;
+  to: string;
+}
+
+/** What planPromotion returns: the inventories, their diff, and the byte-minimal edits of `to`. */
+export interface PromotionPlan {
+  from: Inventory;
+  to: Inventory;
+  diff: InventoryDiff;
+  changeSet: { edits: FileModification[]; changes: Change[]; warnings: Warning[] };
+}
+
+/** Checks both names and that `to` comes after `from` in promotion order; PlanError names the known ones. */
+export function resolvePromotion(config: CourierConfig, from: string, to: string): void {
+  const names = config.environments.map((e) => e.name);
+  const known = `the config declares, in promotion order: ${names.join(', ')}`;
+  for (const name of [from, to]) {
+    if (!names.includes(name)) throw new PlanError(`unknown environment "${name}": ${known}.`);
+  }
+  if (names.indexOf(to) <= names.indexOf(from)) {
+    throw new PlanError(`cannot promote ${from} to ${to}: ${to} does not come after ${from}; ${known}.`);
+  }
+}
+
+/** Plans the promotion of `from`'s versions into `to`. */
+export function planPromotion(input: PromotionInput): PromotionPlan {
+  resolvePromotion(input.config, input.from, input.to);
+  const from = readInventory(input.files, input.config, input.from);
+  const to = readInventory(input.files, input.config, input.to);
+  const diff = diffInventories(from, to);
+  const releases: Release[] = diff.moves
+    .filter((m) => m.kind === 'image')
+    .map((m) => ({ repository: m.key, tag: m.to.tag ?? '', ...(m.to.digest ? { digest: m.to.digest } : {}), source: { url: `environment ${input.from}` } }));
+  const images = releases.length > 0
+    ? planImageUpdate({ files: input.files, config: input.config, releases, environment: input.to }).changeSet
+    : { edits: [], changes: [], warnings: [] };
+  const texts = new Map(input.files.map((f) => [f.path, f.text]));
+  for (const edit of images.edits) texts.set(edit.path, edit.after);
+  const changes: Change[] = [...images.changes];
+  const warnings: Warning[] = [...from.warnings, ...to.warnings, ...diff.warnings, ...images.warnings];
+  for (const move of diff.moves.filter((m) => m.kind === 'chart')) {
+    for (const site of to.charts.get(move.key)!.sites) {
+      const text = texts.get(site.file)!;
+      const edited = editChartVersion(text, move.key, move.to.version!);
+      if (edited === undefined) continue;
+      texts.set(site.file, edited);
+      changes.push({ file: site.file, line: site.line, object: null, field: site.field, old: move.from.version!, new: move.to.version!, reason: 'chart-version', why: `what ${input.from} runs` });
+    }
+  }
+  const edits: FileModification[] = [];
+  for (const file of input.files) {
+    const after = texts.get(file.path)!;
+    if (after !== file.text) edits.push({ path: file.path, before: file.text, after });
+  }
+  edits.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  changes.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+  return { from, to, diff, changeSet: { edits, changes, warnings } };
+}
+
+/** Sets `spec.chart.spec.version` of the HelmRelease keyed `<name>/<chart>`; undefined when not found. */
+function editChartVersion(text: string, key: string, version: string): string | undefined {
+  const parsed = parseYamlFile(text);
+  if (isParseFailure(parsed)) return undefined;
+  const edits: ScalarEdit[] = [];
+  for (const doc of parsed.documents) {
+    const root = doc.contents;
+    if (!isMap(root) || !isKindOf(root, 'helm.toolkit.fluxcd.io', 'HelmRelease')) continue;
+    const spec = mapAtPath(root, ['spec', 'chart', 'spec']);
+    const name = stringAt(mapAtPath(root, ['metadata']), 'name');
+    if (!spec || `${name}/${stringAt(spec, 'chart')}` !== key) continue;
+    const node = spec.get('version', true);
+    if (isScalar(node)) edits.push({ node, value: version, inFlow: spec.flow === true });
+  }
+  return edits.length > 0 ? applyScalarEdits(text, edits) : undefined;
+}

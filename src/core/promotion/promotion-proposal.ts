@@ -1,0 +1,61 @@
+/**
+ * Dresses a promotion plan as a Proposal on `courier/promote/<to>/<from>`: one branch per step, so a
+ * newer change in `from` updates the open PR instead of opening another. The body lists the versions
+ * that move and, as the drift report, the entries only one environment pins (they do not move).
+ */
+import type { CourierConfig } from '../config/index.ts';
+import { warningText } from '../proposal/warning-text.ts';
+import { formatBranch, formatMetadata } from '../proposal/names.ts';
+import { COURIER_LABEL, type Proposal } from '../proposal/proposal.ts';
+import { formatVersion } from './read-inventory.ts';
+import type { PromotionPlan } from './plan-promotion.ts';
+import type { VersionMove } from './diff-inventories.ts';
+
+/** `1.3.2 → 1.4.0` for an image or chart move. */
+export function describeMove(move: VersionMove): string {
+  const before = move.kind === 'chart' ? move.from.version! : formatVersion(move.from.tag, move.from.digest);
+  const after = move.kind === 'chart' ? move.to.version! : formatVersion(move.to.tag, move.to.digest);
+  return `${move.kind} ${move.key}: ${before} → ${after}`;
+}
+
+/** Builds the proposal of a planned promotion; its commits are empty when nothing moves. */
+export function buildPromotionProposal(plan: PromotionPlan, config: CourierConfig): Proposal {
+  const from = plan.from.environment;
+  const to = plan.to.environment;
+  const environment = config.environments.find((e) => e.name === to)!;
+  const subject = from;
+  const moved = plan.diff.moves.filter((m) => plan.changeSet.changes.some((c) => c.old !== c.new && (m.kind === 'chart' ? c.reason === 'chart-version' : (c as { image?: string }).image === m.key)));
+  const title = `Promote ${from} to ${to}: ${moved.length === 1 ? describeMove(moved[0]!).replace(/^\w+ /, '') : `${moved.length} versions`}`;
+  const lines = [`Courier promotes what **${from}** runs to **${to}**.`, '', '| Kind | Entry | In ' + to + ' | From ' + from + ' |', '|---|---|---|---|'];
+  for (const m of moved) {
+    lines.push(`| ${m.kind} | \`${m.key}\` | ${m.kind === 'chart' ? m.from.version : formatVersion(m.from.tag, m.from.digest)} | ${m.kind === 'chart' ? m.to.version : formatVersion(m.to.tag, m.to.digest)} |`);
+  }
+  lines.push('', '### Changed', '');
+  for (const c of plan.changeSet.changes) lines.push(`- \`${c.file}:${c.line}\` \`${c.field}\`: ${c.old} → ${c.new}`);
+  if (plan.diff.onlyIn.length > 0) {
+    lines.push('', '### Drift (does not move)', '');
+    for (const d of plan.diff.onlyIn) lines.push(`- ${d.kind} \`${d.key}\` ${d.version}: only in ${d.environment}`);
+  }
+  if (plan.changeSet.warnings.length > 0) {
+    lines.push('', '### Warnings', '');
+    for (const w of plan.changeSet.warnings) { const t = warningText(w); lines.push(`- ${t.location ? `${t.location}: ` : ''}${t.text}`); };
+  }
+  const metadata = { version: 1 as const, kind: 'promotion' as const, environment: to, subject, from, moves: moved.map(describeMove) };
+  const edits = plan.changeSet.edits.map((e) => ({ path: e.path, before: e.before, after: e.after }));
+  const commitMessage = `${title}\n\n${plan.changeSet.changes.map((c) => `${c.file}:${c.line} ${c.field}: ${c.old} -> ${c.new}`).join('\n')}\n`;
+  return {
+    kind: 'promotion',
+    environment: to,
+    subject,
+    branch: formatBranch({ kind: 'promotion', environment: to, subject }),
+    title,
+    body: `${lines.join('\n')}\n\n${formatMetadata(metadata)}\n`,
+    labels: [...new Set([COURIER_LABEL, ...config.pullRequests.labels])],
+    reviewers: config.pullRequests.reviewers,
+    teamReviewers: config.pullRequests.teamReviewers,
+    autoMerge: environment.autoMerge,
+    commits: edits.length > 0 ? [{ message: commitMessage, edits }] : [],
+    changeSet: plan.changeSet,
+    metadata,
+  };
+}
