@@ -5,6 +5,8 @@
  * deliveries arrive within 10 s; time from a crash (Courier dies after GitHub applied the create
  * document, before labels) to a completed PR, by a new replica's resync.
  * Run: node --import tsx bench/robustness.bench.ts
+ * Known problem: the /healthz probe of part 2 has twice failed with ECONNREFUSED on this 2-core machine
+ * while the deliveries were being sent (not yet explained; parts 2 and 3 then never print).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
