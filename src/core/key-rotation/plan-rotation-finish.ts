@@ -4,8 +4,8 @@
  * it), `.sops.yaml` listing the new recipients only. Refused while step 1 is not in the base.
  */
 import { rotateDataKey, updateKeys, type AgeIdentity } from '../sops/index.ts';
-import { encodeKeyValue, keyLocation, matchKeySecrets, secretIdentities } from './key-secret.ts';
-import { openOrReport, sopsFiles, verifyWritten } from './rotation-files.ts';
+import { encodeKeyValue, matchKeySecrets, secretIdentities } from './key-secret.ts';
+import { openKeySecret, openOrReport, sopsFiles, verifyWritten } from './rotation-files.ts';
 import type { FileEdit, RotationChange, RotationInput, RotationPlan, RotationProblem } from './rotation-types.ts';
 import { rewriteRuleRecipients } from './sops-config-recipients.ts';
 
@@ -19,13 +19,9 @@ export async function planRotationFinish(input: RotationInput): Promise<Rotation
   const newIds: AgeIdentity[] = [];
   const opened = [];
   for (const s of secrets) {
-    const f = await openOrReport(s.file, input.identities, problems);
-    if (!f) continue;
-    const loc = keyLocation(f, s.config.key);
-    if (!loc) {
-      problems.push({ file: s.file.path, message: `has no stringData or data entry "${s.config.key}"` });
-      continue;
-    }
+    const secret = await openKeySecret(s, input.identities, problems);
+    if (!secret) continue;
+    const { f, loc } = secret;
     const found = await secretIdentities(loc.text, s.file.path).catch(() => undefined);
     if (!found || found.added.length === 0) {
       problems.push({ file: s.file.path, message: 'holds no new key: the first step (rotate-keys) is not merged into this branch yet; merge it, let every cluster apply it, then run rotate-keys --finish' });

@@ -6,8 +6,8 @@
  */
 import { generateX25519, updateKeys, type AgeIdentity } from '../sops/index.ts';
 import { setValues } from '../sops/rekey-sops-file.ts';
-import { encodeKeyValue, identityText, keyLocation, matchKeySecrets, NEW_KEY_MARKER, secretIdentities } from './key-secret.ts';
-import { openOrReport, sopsFiles, verifyWritten } from './rotation-files.ts';
+import { encodeKeyValue, identityText, matchKeySecrets, NEW_KEY_MARKER, secretIdentities } from './key-secret.ts';
+import { openKeySecret, openOrReport, sopsFiles, verifyWritten } from './rotation-files.ts';
 import type { FileEdit, RotationChange, RotationInput, RotationPlan, RotationProblem } from './rotation-types.ts';
 import { rewriteRuleRecipients } from './sops-config-recipients.ts';
 
@@ -26,13 +26,9 @@ export async function planRotationStart(input: RotationInput): Promise<RotationP
   const clusterIds: AgeIdentity[] = [];
   const opened = [];
   for (const s of secrets) {
-    const f = await openOrReport(s.file, input.identities, problems);
-    if (!f) continue;
-    const loc = keyLocation(f, s.config.key);
-    if (!loc) {
-      problems.push({ file: s.file.path, message: `has no stringData or data entry "${s.config.key}"; set sops.keySecrets[].key to the entry that holds the age key` });
-      continue;
-    }
+    const secret = await openKeySecret(s, input.identities, problems);
+    if (!secret) continue;
+    const { f, loc } = secret;
     const ids = await secretIdentities(loc.text, `${s.file.path} (${s.config.key})`).catch((e: Error) => {
       problems.push({ file: s.file.path, message: e.message.replace(`${s.file.path} (${s.config.key}):`, `entry ${s.config.key}, line`) });
       return undefined;

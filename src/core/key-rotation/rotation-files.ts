@@ -1,5 +1,6 @@
 /** Shared steps of both rotation plans: opening files with a clear problem on failure, and verifying output. */
 import { looksEncrypted, openSopsFile, parseSopsFile, SopsError, type AgeIdentity, type OpenedSopsFile, type SopsInputFile } from '../sops/index.ts';
+import { keyLocation, type KeySecretFile } from './key-secret.ts';
 import type { RotationProblem } from './rotation-types.ts';
 
 /** Opens a file with its MAC verified; a SopsError becomes a problem (file, line, reason) and undefined. */
@@ -11,6 +12,25 @@ export async function openOrReport(file: SopsInputFile, ids: readonly AgeIdentit
     problems.push({ file: e.file, ...(e.line ? { line: e.line } : {}), message: e.reason });
     return undefined;
   }
+}
+
+/**
+ * Opens a configured key Secret and finds the entry that holds its identities; a file that does not
+ * open, or lacks the entry, becomes a problem and undefined. Both rotation steps start here.
+ */
+export async function openKeySecret(
+  s: KeySecretFile,
+  ids: readonly AgeIdentity[],
+  problems: RotationProblem[],
+): Promise<{ f: OpenedSopsFile; loc: NonNullable<ReturnType<typeof keyLocation>> } | undefined> {
+  const f = await openOrReport(s.file, ids, problems);
+  if (!f) return undefined;
+  const loc = keyLocation(f, s.config.key);
+  if (!loc) {
+    problems.push({ file: s.file.path, message: `has no stringData or data entry "${s.config.key}"; set sops.keySecrets[].key to the entry that holds the age key` });
+    return undefined;
+  }
+  return { f, loc };
 }
 
 /** SOPS files of the repository (by their bytes, as Flux finds them), minus `except`; unparseable ones are problems. */
