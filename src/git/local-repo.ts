@@ -27,6 +27,14 @@ export function isYamlish(path: string): boolean {
   return /\.ya?ml$/i.test(path) || posix.basename(path) === 'Kustomization';
 }
 
+/**
+ * Files the engine plans from: YAML manifests plus `.sourceignore` files, which decide (with a
+ * GitRepository's `spec.ignore`) which files Flux leaves out of an artifact.
+ */
+export function isPlanInput(path: string): boolean {
+  return isYamlish(path) || posix.basename(path) === '.sourceignore';
+}
+
 /** What `readTree` returns: the loaded text files and every entry it skipped, with the reason. */
 export interface TreeRead {
   files: RepoFile[];

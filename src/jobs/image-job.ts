@@ -4,7 +4,7 @@ import { buildImageProposal, imageProposalHeader } from '../core/image-update/im
 import { imageSupersedeRule } from '../core/image-update/image-supersede-rule.ts';
 import { planImageUpdate } from '../core/image-update/plan-image-update.ts';
 import type { Release } from '../core/image-update/release.ts';
-import { isYamlish } from '../git/local-repo.ts';
+import { isPlanInput } from '../git/local-repo.ts';
 import type { OpenProposal } from '../core/proposal/supersede-rule.ts';
 import { imagesOf } from '../core/image-update/image-supersede-rule.ts';
 import type { Job } from './job.ts';
@@ -46,11 +46,11 @@ export function createImageJob(deps: { describeRelease?: (release: Release) => P
   return {
     kind: 'image',
     ...(describe ? { prepare: async (request: ImageRequest) => ({ ...request, releases: await Promise.all(request.releases.map(describe)) }) } : {}),
-    reads: (path) => isYamlish(path) || path.endsWith('.hbs'),
+    reads: (path) => isPlanInput(path) || path.endsWith('.hbs'),
     // The planner changes the first environment; the header is built by the same code as the proposal.
     header: (config, request) => imageProposalHeader(config, request.keepBranchOf ?? request.releases, config.environments[0]!.name),
     plan({ files, config }, request) {
-      const plan = planImageUpdate({ files: files.filter((f) => isYamlish(f.path)), config, releases: request.releases });
+      const plan = planImageUpdate({ files: files.filter((f) => isPlanInput(f.path)), config, releases: request.releases });
       const templates = imageTemplatesFor(files, config.pullRequests.templates);
       return buildImageProposal({ plan, config, templates, ...(request.keepBranchOf ? { keepBranchOf: request.keepBranchOf } : {}) });
     },

@@ -8,7 +8,7 @@ import { CONFIG_PATH, defaultConfig, parseCourierConfig, type CourierConfig } fr
 import type { ImageTemplates } from '../core/image-update/image-proposal-view.ts';
 import type { RepoFile } from '../core/repo-model/repo-file.ts';
 import type { Warning } from '../core/proposal/change.ts';
-import { describeCheckout, isYamlish, readTree, type CheckoutState } from '../git/local-repo.ts';
+import { describeCheckout, isPlanInput, readTree, type CheckoutState } from '../git/local-repo.ts';
 import { relative } from 'node:path';
 
 /** Where the config lives, as PRODUCT.md fixes it. */
@@ -42,8 +42,8 @@ export async function loadLocalRepo(dir: string): Promise<LocalRepo> {
   }
   const checkout = await describeCheckout(dir);
   const root = checkout.root;
-  const { files, skipped } = await readTree(root, checkout.head, { include: (p) => isYamlish(p) || p.endsWith('.hbs') });
-  const yaml = files.filter((f) => isYamlish(f.path));
+  const { files, skipped } = await readTree(root, checkout.head, { include: (p) => isPlanInput(p) || p.endsWith('.hbs') });
+  const yaml = files.filter((f) => isPlanInput(f.path));
   const configFile = files.find((f) => f.path === CONFIG_PATH);
   let config: CourierConfig;
   if (configFile) {

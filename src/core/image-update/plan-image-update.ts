@@ -8,6 +8,7 @@ import { buildPolicyResolver } from './policy-resolver.ts';
 import { defaultReleasePolicy } from '../policies/default-release-policy.ts';
 import { policyFromLegacyFilter } from '../policies/legacy-filter.ts';
 import { buildRepoModel, deployedFiles, membership } from '../repo-model/index.ts';
+import { isSourceIgnoreFile } from '../repo-model/build-repo-model.ts';
 import { applyVariableUses } from './plan-variables.ts';
 import { newestReleases } from './newest-releases.ts';
 import { releaseProblem } from './image-ref.ts';
@@ -69,6 +70,7 @@ export function planImageUpdate(input: ImageUpdateInput): ImageUpdatePlan {
   const screen = releaseScreen(releases);
   const candidates = new Map<string, RepoFile[]>();
   for (const file of input.files) {
+    if (isSourceIgnoreFile(file.path)) continue; // ignore rules, not a manifest
     for (const release of screen(file.text)) {
       const list = candidates.get(release.repository);
       if (list) list.push(file);

@@ -24,6 +24,11 @@ const YAML_FILE = /\.ya?ml$/i;
 const FLUX_KIND = /^[ \t]*["']?kind["']?[ \t]*:[ \t]*["']?(?:Kustomization|HelmRelease|ImagePolicy|ImageRepository|GitRepository|OCIRepository|Bucket|ExternalArtifact)\b/m;
 const FLUX_KINDS = /^[ \t]*["']?kind["']?[ \t]*:[ \t]*["']?(Kustomization|HelmRelease|ImagePolicy|ImageRepository)\b/gm;
 
+/** A `.sourceignore` file: source-controller reads its patterns, scoped to its folder. */
+export function isSourceIgnoreFile(path: string): boolean {
+  return posix.basename(path) === '.sourceignore';
+}
+
 /** True when a file may hold a Flux object Courier models (cheap text screen, no parse). */
 export function mayHoldFluxObject(file: RepoFile): boolean {
   return YAML_FILE.test(file.path) && file.text.includes('.toolkit.fluxcd.io/') && FLUX_KIND.test(file.text);
@@ -52,7 +57,7 @@ export function buildRepoModel(files: readonly RepoFile[]): RepoModel {
   const order = new Map<string, number>();
   /** Kustomization files in input order: read already, or to read on first use. */
   const kustomize: Array<KustomizeFile | RepoFile> = [];
-  const model = { paths: [], kustomizations: [], imagePolicies: [], imageRepositories: [], sources: [], warnings: [] } as Omit<RepoModel, 'helmReleases' | 'kustomizeFiles'> as RepoModel;
+  const model = { paths: [], kustomizations: [], imagePolicies: [], imageRepositories: [], sources: [], sourceIgnores: [], warnings: [] } as Omit<RepoModel, 'helmReleases' | 'kustomizeFiles'> as RepoModel;
   const sink: Sink = {
     kustomizations: model.kustomizations,
     imagePolicies: model.imagePolicies,
@@ -63,6 +68,11 @@ export function buildRepoModel(files: readonly RepoFile[]): RepoModel {
   };
   files.forEach((file, i) => {
     model.paths.push(file.path);
+    if (isSourceIgnoreFile(file.path)) {
+      const dir = posix.dirname(file.path);
+      model.sourceIgnores.push({ dir: dir === '.' ? '' : dir, text: file.text });
+      return;
+    }
     const flux = mayHoldFluxObject(file);
     if (isKustomizeFileName(file.path)) {
       if (!flux) {

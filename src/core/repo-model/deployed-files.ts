@@ -7,18 +7,19 @@
  * Courier only calls a file undeployed when it can see every way in: the answer is "cannot tell" when
  * no Flux Kustomization is committed, or when one reads a source whose content is built elsewhere
  * (OCIRepository, ExternalArtifact, Bucket: its paths are relative to an artifact Courier never sees).
- * Known limits (documented, all on the safe side — they make more files count as deployed):
- * Kustomizations that read another Git repository are treated as if they read this one; `.sourceignore`
- * files are not read (what they exclude counts as deployed). Without a self-managing sync
+ * What a GitRepository leaves out is judged as source-controller judges it (`flux-source-ignore.ts`:
+ * go-git's rules, `.sourceignore` files, `spec.ignore`, Flux's defaults), not with git's own rules.
+ * Known limits (documented, on the safe side — they make more files count as deployed):
+ * Kustomizations that read another Git repository are treated as if they read this one. Without a self-managing sync
  * Kustomization (flux bootstrap's `flux-system`, whose path holds its own file) the answer is "cannot
  * tell": whatever applies the committed Kustomizations (a FluxInstance, a bootstrap outside the
  * repository) may apply their sibling files too.
  */
 import { posix } from 'node:path';
-import ignore, { type Ignore } from 'ignore';
 import type { FluxKustomization, RepoModel } from './flux-objects.ts';
 import { isKustomizeFileName } from './read-kustomize-file.ts';
 import { isUnder } from './environment-of.ts';
+import { fluxSourceIgnore } from './flux-source-ignore.ts';
 
 /** The deployed files, or why Courier cannot tell. */
 export type Deployment = { known: true; deployed: ReadonlySet<string> } | { known: false; why: string };
@@ -125,7 +126,7 @@ function folderIndex(paths: readonly string[]): { filesUnder(folder: string): st
   };
 }
 
-/** For each Kustomization, a test for files its GitRepository's `spec.ignore` leaves out of the artifact. */
+/** For each Kustomization, a test for files its GitRepository's artifact leaves out (`.sourceignore`, `spec.ignore`, defaults). */
 function ignoreRules(model: RepoModel): (k: FluxKustomization) => (file: string) => boolean {
   const cache = new Map<string, (file: string) => boolean>();
   return (k) => {
@@ -133,8 +134,8 @@ function ignoreRules(model: RepoModel): (k: FluxKustomization) => (file: string)
     const key = repo ? `${repo.file}#${repo.name}` : '';
     let test = cache.get(key);
     if (!test) {
-      const spec: Ignore | undefined = repo?.ignore ? ignore().add(repo.ignore) : undefined;
-      test = (file) => spec?.ignores(file) ?? false;
+      const ignored = fluxSourceIgnore({ ...(repo?.ignore !== undefined ? { specIgnore: repo.ignore } : {}), sourceIgnores: model.sourceIgnores });
+      test = (file) => ignored(file);
       cache.set(key, test);
     }
     return test;

@@ -86,6 +86,8 @@ export interface RepoModel {
   sources: FluxSource[];
   /** Kustomize `kustomization.yaml` files and the local files/folders they pull in. */
   kustomizeFiles: KustomizeFile[];
+  /** Committed `.sourceignore` files by folder (`''` = root): source-controller leaves out what they match. */
+  sourceIgnores: { dir: string; text: string }[];
   /** Files or objects that could not be read; the rest of the repository is still modelled. */
   warnings: Warning[];
 }

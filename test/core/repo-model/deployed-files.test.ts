@@ -49,6 +49,20 @@ describe('deployedFiles', () => {
     expect(deployed(fleet([], '/apps/dev/legacy/'))).not.toContain('apps/dev/legacy/deployment.yaml');
   });
 
+  it('leaves out what a committed .sourceignore excludes, scoped to its folder, unless spec.ignore re-includes it', () => {
+    const nested = fleet([{ path: 'apps/dev/.sourceignore', text: '# not shipped\nlegacy/\n' }]);
+    expect(deployed(nested)).not.toContain('apps/dev/legacy/deployment.yaml');
+    expect(deployed(nested)).toContain('apps/base/podinfo/deployment.yaml');
+    expect(deployed(fleet([{ path: 'apps/dev/.sourceignore', text: 'legacy/\n' }], '!/apps/dev/legacy'))).toContain('apps/dev/legacy/deployment.yaml');
+  });
+
+  it('re-includes a folder below an excluded parent as Flux does (go-git: last match wins, prefix match)', () => {
+    const files = deployed(fleet([], '/*\n!/clusters\n!/apps/base\n'));
+    expect(files).toContain('apps/base/podinfo/deployment.yaml');
+    expect(files).toContain('clusters/dev/apps.yaml');
+    expect(files).not.toContain('apps/dev/legacy/deployment.yaml');
+  });
+
   it('cannot tell without a self-managing sync: whatever applies the committed Kustomizations is elsewhere', () => {
     const files = fleet().filter((f) => !f.path.startsWith('clusters/dev/flux-system/'));
     expect(deployedFiles(buildRepoModel(files))).toEqual({ known: false, why: expect.stringContaining('no committed Flux Kustomization applies its own file') });
