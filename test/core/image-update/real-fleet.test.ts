@@ -42,7 +42,7 @@ const sources = readdirSync(CORPUS).filter((name) => statSync(path.join(CORPUS, 
 
 describe('real-fleet corpus', () => {
   it('holds the public fleets, each with its SOURCE.md', () => {
-    expect(sources).toEqual(['fluxcd-flux2-kustomize-helm-example', 'onedr0p-home-ops', 'onedr0p-home-ops-2023', 'onedr0p-home-ops-2024', 'stefanprodan-gitops-istio']);
+    expect(sources).toEqual(['fluxcd-flux2-kustomize-helm-example', 'onedr0p-home-ops', 'onedr0p-home-ops-2022', 'onedr0p-home-ops-2023', 'onedr0p-home-ops-2024', 'stefanprodan-gitops-istio']);
     for (const source of sources) expect(readFileSync(path.join(CORPUS, source, 'SOURCE.md'), 'utf8')).toMatch(/Commit|commit/);
   });
 
