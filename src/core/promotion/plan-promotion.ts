@@ -60,9 +60,10 @@ export function planPromotion(input: PromotionInput): PromotionPlan {
   const changes: Change[] = [...images.changes];
   const warnings: Warning[] = [...from.warnings, ...to.warnings, ...diff.warnings, ...images.warnings];
   for (const move of diff.moves.filter((m) => m.kind === 'chart')) {
-    for (const site of to.charts.get(move.key)!.sites) {
+    const entry = to.charts.get(move.key)!;
+    for (const site of entry.sites) {
       const text = texts.get(site.file)!;
-      const edited = editChartVersion(text, move.key, move.to.version!);
+      const edited = entry.ociRepository !== undefined ? editOciTag(text, entry.ociRepository, move.to.version!) : editChartVersion(text, move.key, move.to.version!);
       if (edited === undefined) continue;
       texts.set(site.file, edited);
       changes.push({ file: site.file, line: site.line, object: null, field: site.field, old: move.from.version!, new: move.to.version!, reason: 'chart-version', why: `what ${input.from} runs` });
@@ -91,6 +92,22 @@ function editChartVersion(text: string, key: string, version: string): string | 
     if (!spec || `${name}/${stringAt(spec, 'chart')}` !== key) continue;
     const node = spec.get('version', true);
     if (isScalar(node)) edits.push({ node, value: version, inFlow: spec.flow === true });
+  }
+  return edits.length > 0 ? applyScalarEdits(text, edits) : undefined;
+}
+
+/** Sets `spec.ref.tag` of the OCIRepository named `name` (a HelmRelease's `chartRef`); undefined when not found. */
+function editOciTag(text: string, name: string, tag: string): string | undefined {
+  const parsed = parseYamlFile(text);
+  if (isParseFailure(parsed)) return undefined;
+  const edits: ScalarEdit[] = [];
+  for (const doc of parsed.documents) {
+    const root = doc.contents;
+    if (!isMap(root) || !isKindOf(root, 'source.toolkit.fluxcd.io', 'OCIRepository')) continue;
+    if (stringAt(mapAtPath(root, ['metadata']), 'name') !== name) continue;
+    const ref = mapAtPath(root, ['spec', 'ref']);
+    const node = ref?.get('tag', true);
+    if (ref && isScalar(node)) edits.push({ node, value: tag, inFlow: ref.flow === true });
   }
   return edits.length > 0 ? applyScalarEdits(text, edits) : undefined;
 }

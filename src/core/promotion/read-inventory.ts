@@ -3,8 +3,11 @@
  * own finders (workload containers, HelmRelease values, Kustomize and Flux Kustomization `images:`)
  * plus HelmRelease chart versions. Pure: files and config in, inventory out.
  *
- * Known limits (issue 8): setter-only references outside these shapes, chart versions fed by postBuild
- * variables and `chartRef` OCI tags are not read yet; an entry read nowhere is absent, so never promoted.
+ * HelmRelease `spec.chartRef` to an `OCIRepository` counts as a chart too: its version is the
+ * OCIRepository's `spec.ref.tag` (a `semver` range selects nothing fixed, so it is not an entry).
+ *
+ * Known limits (issue 8): setter-only references outside these shapes and chart versions fed by
+ * postBuild variables are not read yet; an entry read nowhere is absent, so never promoted.
  */
 import { isMap } from 'yaml';
 import type { CourierConfig } from '../config/index.ts';
@@ -33,11 +36,16 @@ export interface ImageEntry {
   sites: VersionSite[];
 }
 
-/** One HelmRelease chart version, keyed by release name and chart name (`podinfo/podinfo`). */
+/**
+ * One HelmRelease chart version, keyed by release name and chart name (`podinfo/podinfo`), or by
+ * release name and OCI URL for a `chartRef` (`atuin/oci://ghcr.io/bjw-s-labs/helm/app-template`).
+ */
 export interface ChartEntry {
   key: string;
   chart: string;
   version: string;
+  /** Set for a `chartRef`: the OCIRepository whose `spec.ref.tag` holds the version. */
+  ociRepository?: string;
   sites: VersionSite[];
 }
 
@@ -49,13 +57,15 @@ export interface Inventory {
   warnings: Warning[];
 }
 
-const SCREEN = /image|newTag|HelmRelease/;
+const SCREEN = /image|newTag|HelmRelease|OCIRepository/;
 
 /** Reads the inventory of `environment` from the repository's files. */
 export function readInventory(files: readonly RepoFile[], config: CourierConfig, environment: string): Inventory {
   const model = buildRepoModel(files);
   const deployment = deployedFiles(model);
   const inventory: Inventory = { environment, images: new Map(), charts: new Map(), warnings: [] };
+  const ociRepositories = new Map<string, OciTag>();
+  const chartRefs: ChartRef[] = [];
   for (const file of files) {
     if (!/\.ya?ml$/i.test(file.path) || !SCREEN.test(file.text)) continue;
     const where = membership(file.path, model, config);
@@ -75,10 +85,58 @@ export function readInventory(files: readonly RepoFile[], config: CourierConfig,
         if (addVariableImage(inventory, site, file.path, model, config)) continue;
         if (own) addImage(inventory, site, file.path, parsed.lineOf);
       }
-      if (own) addChart(inventory, doc, file.path, parsed.lineOf);
+      if (own) {
+        addChart(inventory, doc, file.path, parsed.lineOf);
+        readOciSource(doc, file.path, parsed.lineOf, ociRepositories, chartRefs);
+      }
     }
   }
+  // Resolved after every file is read: the OCIRepository may sit in a file after the HelmRelease.
+  for (const ref of chartRefs) {
+    const source = ociRepositories.get(ref.name);
+    if (!source) continue;
+    const key = `${ref.release}/${source.url}`;
+    const known = inventory.charts.get(key);
+    if (known) {
+      if (!known.sites.some((s) => s.file === source.site.file && s.line === source.site.line)) known.sites.push(source.site);
+    } else inventory.charts.set(key, { key, chart: source.url, version: source.tag, ociRepository: ref.name, sites: [source.site] });
+  }
   return inventory;
+}
+
+/** An OCIRepository pinning a tag. */
+interface OciTag {
+  url: string;
+  tag: string;
+  site: VersionSite;
+}
+
+/** A HelmRelease's `spec.chartRef` to an OCIRepository. */
+interface ChartRef {
+  release: string;
+  name: string;
+}
+
+function readOciSource(doc: import('yaml').Document.Parsed, path: string, lineOf: (offset: number) => number, sources: Map<string, OciTag>, refs: ChartRef[]): void {
+  const root = doc.contents;
+  if (!isMap(root)) return;
+  const name = stringAt(mapAtPath(root, ['metadata']), 'name');
+  if (!name) return;
+  if (isKindOf(root, 'source.toolkit.fluxcd.io', 'OCIRepository')) {
+    const ref = mapAtPath(root, ['spec', 'ref']);
+    const node = ref?.get('tag', true);
+    const url = stringAt(mapAtPath(root, ['spec']), 'url');
+    if (!ref || !url || !node || ref.has('semver') || ref.has('digest')) return;
+    const tag = scalarText(node as import('yaml').Scalar);
+    if (tag === undefined || tag.includes('${') || sources.has(name)) return;
+    sources.set(name, { url, tag, site: { file: path, line: lineOf((node as import('yaml').Scalar).range?.[0] ?? 0), field: 'spec.ref.tag' } });
+  } else if (isKindOf(root, 'helm.toolkit.fluxcd.io', 'HelmRelease')) {
+    const chartRef = mapAtPath(root, ['spec', 'chartRef']);
+    if (chartRef && stringAt(chartRef, 'kind') === 'OCIRepository') {
+      const source = stringAt(chartRef, 'name');
+      if (source) refs.push({ release: name, name: source });
+    }
+  }
 }
 
 const VARIABLE_TAG = /^(.+):\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;

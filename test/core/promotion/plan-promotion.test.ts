@@ -130,3 +130,45 @@ describe('diff rules', () => {
     expect(plan.changeSet.edits[0]?.after).toBe(deployment(`ghcr.io/acme/app:1.2.0@${digest}`));
   });
 });
+
+describe('chartRef OCI charts', () => {
+  const cfg = config(['environments:', '  - name: dev', '    paths: ["dev/**"]', '  - name: prod', '    paths: ["prod/**"]', ''].join('\n'));
+  // The shape onedr0p/home-ops and bjw-s app-template users commit: an OCIRepository beside the HelmRelease.
+  const release = ['---', 'apiVersion: helm.toolkit.fluxcd.io/v2', 'kind: HelmRelease', 'metadata:', '  name: &app atuin', 'spec:', '  interval: 1h', '  chartRef:', '    kind: OCIRepository', '    name: app-template', '  values:', '    replicas: 1', ''].join('\n');
+  const oci = (tag: string, url = 'oci://ghcr.io/bjw-s-labs/helm/app-template'): string =>
+    ['---', 'apiVersion: source.toolkit.fluxcd.io/v1', 'kind: OCIRepository', 'metadata:', '  name: app-template', 'spec:', '  interval: 15m', '  layerSelector:', '    mediaType: application/vnd.cncf.helm.chart.content.v1.tar+gzip', '    operation: copy', '  ref:', `    tag: ${tag} # chart`, `  url: ${url}`, ''].join('\n');
+
+  it("reads a HelmRelease's chartRef as the OCIRepository's ref.tag, keyed by release and chart URL", () => {
+    const files = [{ path: 'dev/atuin/helmrelease.yaml', text: release }, { path: 'dev/atuin/ocirepository.yaml', text: oci('4.2.0') }];
+    const dev = readInventory(files, cfg, 'dev');
+    expect([...dev.charts.values()]).toEqual([{ key: 'atuin/oci://ghcr.io/bjw-s-labs/helm/app-template', chart: 'oci://ghcr.io/bjw-s-labs/helm/app-template', version: '4.2.0', ociRepository: 'app-template', sites: [{ file: 'dev/atuin/ocirepository.yaml', line: 12, field: 'spec.ref.tag' }] }]);
+  });
+
+  it('promotes the chart by editing only the tag of the OCIRepository the HelmRelease refers to', () => {
+    const files = [
+      { path: 'dev/atuin/helmrelease.yaml', text: release },
+      { path: 'dev/atuin/ocirepository.yaml', text: oci('4.2.0') },
+      { path: 'prod/atuin/helmrelease.yaml', text: release },
+      { path: 'prod/atuin/ocirepository.yaml', text: oci('4.1.1') },
+    ];
+    const plan = planPromotion({ files, config: cfg, from: 'dev', to: 'prod' });
+    expect(plan.changeSet.edits).toEqual([{ path: 'prod/atuin/ocirepository.yaml', before: oci('4.1.1'), after: oci('4.2.0') }]);
+    expect(plan.changeSet.changes).toMatchObject([{ file: 'prod/atuin/ocirepository.yaml', line: 12, field: 'spec.ref.tag', old: '4.1.1', new: '4.2.0', reason: 'chart-version' }]);
+    const again = planPromotion({ files: withEdits(files, plan.changeSet.edits), config: cfg, from: 'dev', to: 'prod' });
+    expect(again.changeSet.edits).toEqual([]);
+  });
+
+  it('does not pair charts from different registries, and leaves a semver range alone', () => {
+    const files = [
+      { path: 'dev/atuin/helmrelease.yaml', text: release },
+      { path: 'dev/atuin/ocirepository.yaml', text: oci('4.2.0', 'oci://ghcr.io/acme/charts/app-template') },
+      { path: 'prod/atuin/helmrelease.yaml', text: release },
+      { path: 'prod/atuin/ocirepository.yaml', text: oci('4.1.1') },
+    ];
+    const plan = planPromotion({ files, config: cfg, from: 'dev', to: 'prod' });
+    expect(plan.changeSet.edits).toEqual([]);
+    expect(plan.diff.onlyIn.map((o) => o.key).sort()).toEqual(['atuin/oci://ghcr.io/acme/charts/app-template', 'atuin/oci://ghcr.io/bjw-s-labs/helm/app-template']);
+    const ranged = oci('4.2.0').replace('    tag: 4.2.0 # chart', '    semver: ">=4.0.0"');
+    expect(readInventory([{ path: 'dev/atuin/helmrelease.yaml', text: release }, { path: 'dev/atuin/ocirepository.yaml', text: ranged }], cfg, 'dev').charts.size).toBe(0);
+  });
+});
