@@ -10,7 +10,7 @@ import type { Proposal } from '../core/proposal/proposal.ts';
 import { buildPromotionProposal, diffInventories, formatVersion, planPromotion, readInventory, type Inventory, type PromotionPlan } from '../core/promotion/index.ts';
 import { describeMove } from '../core/promotion/promotion-proposal.ts';
 import { warningText } from '../core/proposal/warning-text.ts';
-import { commitToBranch } from '../git/local-repo.ts';
+import { commitToBranch, readTree } from '../git/local-repo.ts';
 import { loadLocalRepo, LocalModeError } from './load-local-repo.ts';
 
 /** Input of runPromotion. */
@@ -36,16 +36,26 @@ export interface LocalPromotionResult {
 /** Plans (and unless dry-run, commits) a promotion in a local repository. */
 export async function runPromotion(req: LocalPromotion): Promise<LocalPromotionResult> {
   const repo = await loadLocalRepo(req.dir);
+  const files = [...repo.files];
+  const folders = repo.config.promotion.folders.flatMap((f) => [f.from, f.to]);
+  if (folders.length > 0) {
+    // A synced folder carries every text file (scripts, JSON, configs), not only the manifests the planner reads.
+    const known = new Set(files.map((f) => f.path));
+    const extra = await readTree(repo.dir, 'HEAD', { include: (p) => !known.has(p) && folders.some((folder) => p.startsWith(`${folder}/`)) });
+    files.push(...extra.files);
+  }
   let plan: PromotionPlan;
   try {
-    plan = planPromotion({ files: repo.files, config: repo.config, from: req.from, to: req.to });
+    plan = planPromotion({ files, config: repo.config, from: req.from, to: req.to });
   } catch (err) {
     if (err instanceof PlanError) throw new LocalModeError(err.message);
     throw err;
   }
   const proposal = buildPromotionProposal(plan, repo.config);
   const diff = plan.changeSet.edits
-    .map((e) => createTwoFilesPatch(`a/${e.path}`, `b/${e.path}`, e.before, e.after, undefined, undefined, { context: 3 }).replace(/^=+\n/, ''))
+    .map((e) =>
+      createTwoFilesPatch(e.before === null ? '/dev/null' : `a/${e.path}`, e.after === null ? '/dev/null' : `b/${e.path}`, e.before ?? '', e.after ?? '', undefined, undefined, { context: 3 }).replace(/^=+\n/, ''),
+    )
     .join('');
   const result: LocalPromotionResult = { plan, proposal, diff, warnings: [...repo.skipped, ...plan.changeSet.warnings] };
   if (req.write && proposal.commits.length > 0) {

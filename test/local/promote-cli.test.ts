@@ -105,3 +105,46 @@ describe('courier status', () => {
     expect(r.out).toContain('  would move image ghcr.io/acme/webapp: 1.3.2 → 1.4.0\n');
   });
 });
+
+describe('courier promote with promotion.folders', () => {
+  it('syncs a component folder file by file (non-YAML files too), carries deletions, keeps per-environment files', async () => {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const { dirname } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'courier-promote-sync-'));
+    temps.push(dir);
+    const write = (path: string, text: string): void => {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    };
+    const cm = (name: string, value: string): string => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  value: "${value}"\n`;
+    write('.github/courier.yml', 'environments:\n  - name: dev\n    paths: ["overlays/dev/**"]\n  - name: prod\n    paths: ["overlays/prod/**"]\npromotion:\n  folders:\n    - from: overlays/dev/foo\n      to: overlays/prod/foo\n');
+    write('overlays/dev/foo/kustomization.yaml', 'resources:\n  - settings.yaml\nconfigMapGenerator:\n  - name: foo-config\n    files:\n      - config.json\n');
+    write('overlays/dev/foo/settings.yaml', cm('settings', 'new'));
+    write('overlays/dev/foo/config.json', '{"feature": true}\n');
+    write('overlays/dev/foo/secret.enc.yaml', 'sops: dev\n');
+    write('overlays/prod/foo/kustomization.yaml', 'resources:\n  - settings.yaml\n  - legacy.yaml\n');
+    write('overlays/prod/foo/settings.yaml', cm('settings', 'old'));
+    write('overlays/prod/foo/legacy.yaml', cm('legacy', 'x'));
+    write('overlays/prod/foo/secret.enc.yaml', 'sops: prod\n');
+    git(dir, ['init', '-q', '-b', 'main']);
+    git(dir, ['add', '-A']);
+    git(dir, ['commit', '-q', '-m', 'fleet']);
+    const before = snapshot(dir);
+    const r = await courier('promote', '--repo', dir, '--from', 'dev', '--to', 'prod');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(snapshot(dir)).toEqual(before);
+    const branch = 'courier/promote/prod/dev';
+    expect(git(dir, ['diff', '--name-status', 'HEAD', branch]).trim().split('\n')).toEqual([
+      'A\toverlays/prod/foo/config.json',
+      'M\toverlays/prod/foo/kustomization.yaml',
+      'D\toverlays/prod/foo/legacy.yaml',
+      'M\toverlays/prod/foo/settings.yaml',
+    ]);
+    expect(git(dir, ['show', `${branch}:overlays/prod/foo/secret.enc.yaml`])).toBe('sops: prod\n');
+    expect(build(dir, branch, 'overlays/prod/foo')).toContain('feature');
+    git(dir, ['merge', '--ff-only', '-q', branch]);
+    const again = await courier('promote', '--repo', dir, '--from', 'dev', '--to', 'prod');
+    expect(again.out).toContain('nothing to do');
+  });
+});

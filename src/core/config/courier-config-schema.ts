@@ -123,6 +123,35 @@ const sopsSettings = z
   .default({ keySecrets: [] })
   .describe('SOPS key rotation and the secrets check.');
 
+const folderPath = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith('/') && !p.startsWith('./') && !p.endsWith('/') && !p.includes('\\') && !p.split('/').includes('..') && !/[*?[\]{}]/.test(p), {
+    message: 'must be a repo-relative folder without glob characters, a leading "/" or "./", a trailing "/" or ".." (e.g. "overlays/dev/foo")',
+  });
+
+/** Files a folder sync never copies by default: encrypted and per-environment patch files. */
+export const DEFAULT_SYNC_EXCLUDE = ['*.enc.yaml', '*.enc.yml', '*.sops.yaml', '*.sops.yml', '*-patch.yaml', '*-patch.yml', '*.patch.yaml', '*.patch.yml'];
+
+const promotionSettings = z
+  .strictObject({
+    folders: z
+      .array(
+        z.strictObject({
+          from: folderPath.describe('Folder of an environment whose files are promoted (e.g. `overlays/dev/foo`).'),
+          to: folderPath.describe('Folder of the next environment that receives them (e.g. `overlays/prod/foo`).'),
+          exclude: z
+            .array(glob)
+            .default(DEFAULT_SYNC_EXCLUDE)
+            .describe('Globs (relative to the folders; a glob without "/" matches a file name anywhere) of per-environment files kept on both sides. Replaces the default list, which keeps SOPS-encrypted and `*-patch` files.'),
+        }),
+      )
+      .default([])
+      .describe('Whole folders promoted file by file, opt-in per component: changed and new files are copied, files deleted in `from` are deleted in `to`, excluded files are kept. An environment\'s own overlay root is never synced.'),
+  })
+  .default({ folders: [] })
+  .describe('How promotions carry more than versions.');
+
 /** The whole `.github/courier.yml`. */
 export const courierConfigSchema = z
   .strictObject({
@@ -158,6 +187,7 @@ export const courierConfigSchema = z
       .default({ labels: [], reviewers: [], teamReviewers: [], groupWindow: '10s', supersede: 'update' })
       .describe('How Courier opens pull requests.'),
     sops: sopsSettings,
+    promotion: promotionSettings,
     polling: z
       .strictObject({
         interval: duration(

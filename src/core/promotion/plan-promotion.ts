@@ -8,12 +8,13 @@ import type { CourierConfig } from '../config/index.ts';
 import { PlanError, planImageUpdate } from '../image-update/plan-image-update.ts';
 import type { Release } from '../image-update/release.ts';
 import type { Change, Warning } from '../proposal/change.ts';
-import type { FileModification } from '../proposal/proposal.ts';
+import type { FileEdit } from '../proposal/proposal.ts';
 import type { RepoFile } from '../repo-model/repo-file.ts';
 import { applyScalarEdits, type ScalarEdit } from '../yaml/scalar-edit.ts';
 import { isKindOf, isParseFailure, mapAtPath, parseYamlFile, stringAt } from '../yaml/yaml-file.ts';
 import { diffInventories, type InventoryDiff } from './diff-inventories.ts';
 import { readInventory, type Inventory } from './read-inventory.ts';
+import { syncFolders, type SyncedFile } from './sync-folders.ts';
 
 /** Input of planPromotion. */
 export interface PromotionInput {
@@ -23,12 +24,14 @@ export interface PromotionInput {
   to: string;
 }
 
-/** What planPromotion returns: the inventories, their diff, and the byte-minimal edits of `to`. */
+/** What planPromotion returns: the inventories, their diff, the folders synced, and the edits of `to`. */
 export interface PromotionPlan {
   from: Inventory;
   to: Inventory;
   diff: InventoryDiff;
-  changeSet: { edits: FileModification[]; changes: Change[]; warnings: Warning[] };
+  /** Files written by `promotion.folders` (a synced file wins over a version edit of the same file). */
+  sync: SyncedFile[];
+  changeSet: { edits: FileEdit[]; changes: Change[]; warnings: Warning[] };
 }
 
 /** Checks both names and that `to` comes after `from` in promotion order; PlanError names the known ones. */
@@ -69,14 +72,19 @@ export function planPromotion(input: PromotionInput): PromotionPlan {
       changes.push({ file: site.file, line: site.line, object: null, field: site.field, old: move.from.version!, new: move.to.version!, reason: 'chart-version', why: `what ${input.from} runs` });
     }
   }
-  const edits: FileModification[] = [];
+  // Folders synced last: a synced file is k's file, which already holds k's versions.
+  const sync = syncFolders(input.files, input.config, input.from, input.to);
+  warnings.push(...sync.warnings);
+  const synced = new Map(sync.edits.map((e) => [e.path, e]));
+  const edits: FileEdit[] = sync.edits.filter((e) => e.before === null);
   for (const file of input.files) {
-    const after = texts.get(file.path)!;
+    const after = synced.has(file.path) ? synced.get(file.path)!.after : texts.get(file.path)!;
     if (after !== file.text) edits.push({ path: file.path, before: file.text, after });
   }
   edits.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  changes.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
-  return { from, to, diff, changeSet: { edits, changes, warnings } };
+  const kept = changes.filter((c) => !synced.has(c.file));
+  kept.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+  return { from, to, diff, sync: sync.files, changeSet: { edits, changes: kept, warnings } };
 }
 
 /** Sets `spec.chart.spec.version` of the HelmRelease keyed `<name>/<chart>`; undefined when not found. */

@@ -25,13 +25,18 @@ export function buildPromotionProposal(plan: PromotionPlan, config: CourierConfi
   const environment = config.environments.find((e) => e.name === to)!;
   const subject = from;
   const moved = plan.diff.moves.filter((m) => plan.changeSet.changes.some((c) => c.old !== c.new && (m.kind === 'chart' ? c.reason === 'chart-version' : (c as { image?: string }).image === m.key)));
-  const title = `Promote ${from} to ${to}: ${moved.length === 1 ? describeMove(moved[0]!).replace(/^\w+ /, '') : `${moved.length} versions`}`;
+  const what = [moved.length === 1 ? describeMove(moved[0]!).replace(/^\w+ /, '') : moved.length > 1 ? `${moved.length} versions` : '', plan.sync.length > 0 ? `${plan.sync.length} synced file${plan.sync.length === 1 ? '' : 's'}` : ''].filter(Boolean);
+  const title = `Promote ${from} to ${to}: ${what.join(', ') || 'nothing'}`;
   const lines = [`Courier promotes what **${from}** runs to **${to}**.`, '', '| Kind | Entry | In ' + to + ' | From ' + from + ' |', '|---|---|---|---|'];
   for (const m of moved) {
     lines.push(`| ${m.kind} | \`${m.key}\` | ${m.kind === 'chart' ? m.from.version : formatVersion(m.from.tag, m.from.digest)} | ${m.kind === 'chart' ? m.to.version : formatVersion(m.to.tag, m.to.digest)} |`);
   }
   lines.push('', '### Changed', '');
   for (const c of plan.changeSet.changes) lines.push(`- \`${c.file}:${c.line}\` \`${c.field}\`: ${c.old} → ${c.new}`);
+  if (plan.sync.length > 0) {
+    lines.push('', '### Folders synced', '');
+    for (const f of plan.sync) lines.push(`- ${f.action === 'delete' ? 'deleted' : f.action === 'create' ? 'created' : 'updated'} \`${f.path}\` (${f.action === 'delete' ? `\`${f.source}\` is gone` : `from \`${f.source}\``})`);
+  }
   if (plan.diff.onlyIn.length > 0) {
     lines.push('', '### Drift (does not move)', '');
     for (const d of plan.diff.onlyIn) lines.push(`- ${d.kind} \`${d.key}\` ${d.version}: only in ${d.environment}`);
@@ -42,7 +47,7 @@ export function buildPromotionProposal(plan: PromotionPlan, config: CourierConfi
   }
   const metadata = { version: 1 as const, kind: 'promotion' as const, environment: to, subject, from, moves: moved.map(describeMove) };
   const edits = plan.changeSet.edits.map((e) => ({ path: e.path, before: e.before, after: e.after }));
-  const commitMessage = `${title}\n\n${plan.changeSet.changes.map((c) => `${c.file}:${c.line} ${c.field}: ${c.old} -> ${c.new}`).join('\n')}\n`;
+  const commitMessage = `${title}\n\n${[...plan.changeSet.changes.map((c) => `${c.file}:${c.line} ${c.field}: ${c.old} -> ${c.new}`), ...plan.sync.map((f) => `${f.path}: ${f.action}d from ${f.source}`)].join('\n')}\n`;
   return {
     kind: 'promotion',
     environment: to,

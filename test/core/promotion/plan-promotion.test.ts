@@ -31,7 +31,7 @@ function config(text: string): CourierConfig {
 
 const fleet = readFleet(FLEET);
 const fleetConfig = config(fleet.find((f) => f.path === '.github/courier.yml')!.text);
-const withEdits = (files: readonly RepoFile[], edits: readonly { path: string; after: string }[]): RepoFile[] =>
+const withEdits = (files: readonly RepoFile[], edits: readonly { path: string; after: string | null }[]): RepoFile[] =>
   files.map((f) => ({ path: f.path, text: edits.find((e) => e.path === f.path)?.after ?? f.text }));
 
 describe('readInventory', () => {
@@ -54,12 +54,12 @@ describe('planPromotion on the example fleet', () => {
     const redis = plan.changeSet.edits[2]!;
     const podinfo = plan.changeSet.edits[1]!;
     // The postBuild variable feeding podinfo's tag moves; CLUSTER_NAME beside it does not.
-    expect(podinfo.after).toBe(podinfo.before.replace('PODINFO_VERSION: "6.4.1"', 'PODINFO_VERSION: "6.5.0"'));
+    expect(podinfo.after).toBe(podinfo.before!.replace('PODINFO_VERSION: "6.4.1"', 'PODINFO_VERSION: "6.5.0"'));
     expect(podinfo.after).toContain('CLUSTER_NAME: cloud-prod');
-    expect(redis.after).toBe(redis.before.replace('tag: 7.2.4-debian-12-r2', 'tag: 7.2.4-debian-12-r9'));
+    expect(redis.after).toBe(redis.before!.replace('tag: 7.2.4-debian-12-r2', 'tag: 7.2.4-debian-12-r9'));
     const edit = plan.changeSet.edits[0]!;
     expect(edit.after).toBe(
-      edit.before
+      edit.before!
         .replace('newTag: 1.3.2 # {"$imagepolicy": "flux-system:webapp:tag"}', 'newTag: 1.4.0 # {"$imagepolicy": "flux-system:webapp:tag"}')
         .replace('newTag: "1.3.2"', 'newTag: "1.4.0"'),
     );
