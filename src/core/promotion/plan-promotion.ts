@@ -15,6 +15,7 @@ import { isKindOf, isParseFailure, mapAtPath, parseYamlFile, stringAt } from '..
 import { diffInventories, type InventoryDiff } from './diff-inventories.ts';
 import { readInventory, type Inventory } from './read-inventory.ts';
 import { syncFolders, type SyncedFile } from './sync-folders.ts';
+import { driftReport, type DriftReport } from './drift-report.ts';
 
 /** Input of planPromotion. */
 export interface PromotionInput {
@@ -31,6 +32,8 @@ export interface PromotionPlan {
   diff: InventoryDiff;
   /** Files written by `promotion.folders` (a synced file wins over a version edit of the same file). */
   sync: SyncedFile[];
+  /** What else differs for the same components and does not move (the PR's drift section). */
+  drift: DriftReport;
   changeSet: { edits: FileEdit[]; changes: Change[]; warnings: Warning[] };
 }
 
@@ -84,7 +87,8 @@ export function planPromotion(input: PromotionInput): PromotionPlan {
   edits.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const kept = changes.filter((c) => !synced.has(c.file));
   kept.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
-  return { from, to, diff, sync: sync.files, changeSet: { edits, changes: kept, warnings } };
+  const drift = driftReport(input.files, input.config, input.from, input.to);
+  return { from, to, diff, sync: sync.files, drift, changeSet: { edits, changes: kept, warnings } };
 }
 
 /** Sets `spec.chart.spec.version` of the HelmRelease keyed `<name>/<chart>`; undefined when not found. */

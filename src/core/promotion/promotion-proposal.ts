@@ -37,9 +37,17 @@ export function buildPromotionProposal(plan: PromotionPlan, config: CourierConfi
     lines.push('', '### Folders synced', '');
     for (const f of plan.sync) lines.push(`- ${f.action === 'delete' ? 'deleted' : f.action === 'create' ? 'created' : 'updated'} \`${f.path}\` (${f.action === 'delete' ? `\`${f.source}\` is gone` : `from \`${f.source}\``})`);
   }
-  if (plan.diff.onlyIn.length > 0) {
+  const synced = new Set(plan.sync.map((f) => f.path));
+  const fileDrift = plan.drift.files.filter((f) => !synced.has(f.path) && !synced.has(f.counterpart));
+  if (plan.diff.onlyIn.length > 0 || plan.drift.values.length > 0 || fileDrift.length > 0) {
     lines.push('', '### Drift (does not move)', '');
     for (const d of plan.diff.onlyIn) lines.push(`- ${d.kind} \`${d.key}\` ${d.version}: only in ${d.environment}`);
+    for (const f of fileDrift) lines.push(`- file \`${f.path}\`: only in ${f.onlyIn} (no \`${f.counterpart}\`)`);
+    if (plan.drift.values.length > 0) {
+      lines.push('', `| HelmRelease | Setting | ${from} | ${to} |`, '|---|---|---|---|');
+      const cell = (v: string): string => v.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+      for (const v of plan.drift.values) lines.push(`| \`${v.release}\` | \`${v.field}\` | ${cell(v.from)} | ${cell(v.to)} |`);
+    }
   }
   if (plan.changeSet.warnings.length > 0) {
     lines.push('', '### Warnings', '');
