@@ -4,6 +4,8 @@ import { posix } from 'node:path';
 import { loadImageTemplates } from './core/image-update/image-proposal-view.ts';
 import type { ImageTemplates } from './core/image-update/image-proposal-view.ts';
 import type { RepoFile } from './core/repo-model/repo-file.ts';
+import { loadPromotionTemplates } from './core/promotion/promotion-proposal.ts';
+import type { ProposalTemplates } from './core/proposal/template-engine.ts';
 
 const TEMPLATES_DIR = new URL('../templates/', import.meta.url);
 
@@ -21,4 +23,10 @@ export function readBuiltinTemplate(name: string): string | undefined {
 export function imageTemplatesFor(files: readonly RepoFile[], overrides: string | undefined): ImageTemplates {
   const byPath = new Map(files.map((f) => [f.path, f.text]));
   return loadImageTemplates((name) => (overrides ? byPath.get(posix.join(overrides, name)) : undefined) ?? readBuiltinTemplate(name));
+}
+
+/** Compiles the promotion templates, repository overrides first (as for images). */
+export function promotionTemplatesFor(files: readonly RepoFile[], overrides: string | undefined): ProposalTemplates {
+  const byPath = new Map(files.map((f) => [f.path, f.text]));
+  return loadPromotionTemplates((name) => (overrides ? byPath.get(posix.join(overrides, name)) : undefined) ?? readBuiltinTemplate(name));
 }

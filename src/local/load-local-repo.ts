@@ -33,6 +33,8 @@ export interface LocalRepo {
   /** True when no config file exists and the default (one environment) is used. */
   defaulted: boolean;
   templates: ImageTemplates;
+  /** The committed `*.hbs` files, for jobs that load their own templates (overrides come from here). */
+  templateFiles: RepoFile[];
 }
 
 /** Reads HEAD's files, the config and the templates; throws LocalModeError for an invalid config. */
@@ -57,7 +59,8 @@ export async function loadLocalRepo(dir: string): Promise<LocalRepo> {
     config = defaultConfig();
   }
   const templates = imageTemplatesFor(files, config.pullRequests.templates);
-  return { dir: root, notes: checkoutNotes(dir, checkout), files: yaml, skipped, config, defaulted: !configFile, templates };
+  const templateFiles = files.filter((f) => f.path.endsWith('.hbs'));
+  return { dir: root, notes: checkoutNotes(dir, checkout), files: yaml, skipped, config, defaulted: !configFile, templates, templateFiles };
 }
 
 /** What was read (root, committed HEAD) and what was ignored (uncommitted changes, an uncommitted config). */

@@ -11,6 +11,7 @@ import { buildPromotionProposal, diffInventories, formatVersion, planPromotion, 
 import { describeMove } from '../core/promotion/promotion-proposal.ts';
 import { warningText } from '../core/proposal/warning-text.ts';
 import { commitToBranch, readTree } from '../git/local-repo.ts';
+import { promotionTemplatesFor } from '../builtin-templates.ts';
 import { loadLocalRepo, LocalModeError } from './load-local-repo.ts';
 
 /** Input of runPromotion. */
@@ -51,7 +52,7 @@ export async function runPromotion(req: LocalPromotion): Promise<LocalPromotionR
     if (err instanceof PlanError) throw new LocalModeError(err.message);
     throw err;
   }
-  const proposal = buildPromotionProposal(plan, repo.config);
+  const proposal = buildPromotionProposal(plan, repo.config, promotionTemplatesFor(repo.templateFiles, repo.config.pullRequests.templates));
   const diff = plan.changeSet.edits
     .map((e) =>
       createTwoFilesPatch(e.before === null ? '/dev/null' : `a/${e.path}`, e.after === null ? '/dev/null' : `b/${e.path}`, e.before ?? '', e.after ?? '', undefined, undefined, { context: 3 }).replace(/^=+\n/, ''),

@@ -1,11 +1,13 @@
 /**
  * Dresses a promotion plan as a Proposal on `courier/promote/<to>/<from>`: one branch per step, so a
- * newer change in `from` updates the open PR instead of opening another. The body lists the versions
- * that move and, as the drift report, the entries only one environment pins (they do not move).
+ * newer change in `from` updates the open PR instead of opening another. Texts come from the
+ * promotion templates (`templates/promotion-*.hbs`, overridable per repository): the versions that
+ * move, the folders synced and the drift report (what differs and does not move).
  */
 import type { CourierConfig } from '../config/index.ts';
 import { warningText } from '../proposal/warning-text.ts';
-import { formatBranch, formatMetadata } from '../proposal/names.ts';
+import { formatBranch } from '../proposal/names.ts';
+import { loadTemplates, renderProposalText, type ProposalTemplates } from '../proposal/template-engine.ts';
 import { COURIER_LABEL, type Proposal } from '../proposal/proposal.ts';
 import { formatVersion } from './read-inventory.ts';
 import type { PromotionPlan } from './plan-promotion.ts';
@@ -18,56 +20,78 @@ export function describeMove(move: VersionMove): string {
   return `${move.kind} ${move.key}: ${before} → ${after}`;
 }
 
+/** The templates a promotion proposal needs, as file names in `templates/` (or the repo's override folder). */
+export const PROMOTION_TEMPLATE_NAMES = ['promotion-pr-title.hbs', 'promotion-pr-body.hbs', 'promotion-commit-message.hbs'] as const;
+
+/** Compiles the promotion templates from `read` (repository override first, then built-in); throws TemplateError. */
+export function loadPromotionTemplates(read: (name: string) => string | undefined): ProposalTemplates {
+  const [title, body, commitMessage] = PROMOTION_TEMPLATE_NAMES;
+  return loadTemplates(read, { title, body, commitMessage });
+}
+
+/** What the promotion templates see. */
+export interface PromotionView {
+  from: string;
+  to: string;
+  clusters: string[];
+  moves: { kind: string; key: string; old: string; new: string }[];
+  /** The only move, when there is exactly one. */
+  move?: { kind: string; key: string; old: string; new: string };
+  changes: { file: string; line: number; field: string; old: string; new: string }[];
+  sync: { verb: 'created' | 'updated' | 'deleted'; path: string; source: string; gone: boolean }[];
+  drift: {
+    any: boolean;
+    onlyIn: PromotionPlan['diff']['onlyIn'];
+    files: PromotionPlan['drift']['files'];
+    values: PromotionPlan['drift']['values'];
+  };
+  warnings: { location?: string; message: string }[];
+}
+
 /** Builds the proposal of a planned promotion; its commits are empty when nothing moves. */
-export function buildPromotionProposal(plan: PromotionPlan, config: CourierConfig): Proposal {
+export function buildPromotionProposal(plan: PromotionPlan, config: CourierConfig, templates: ProposalTemplates): Proposal {
   const from = plan.from.environment;
   const to = plan.to.environment;
   const environment = config.environments.find((e) => e.name === to)!;
   const subject = from;
   const moved = plan.diff.moves.filter((m) => plan.changeSet.changes.some((c) => c.old !== c.new && (m.kind === 'chart' ? c.reason === 'chart-version' : (c as { image?: string }).image === m.key)));
-  const what = [moved.length === 1 ? describeMove(moved[0]!).replace(/^\w+ /, '') : moved.length > 1 ? `${moved.length} versions` : '', plan.sync.length > 0 ? `${plan.sync.length} synced file${plan.sync.length === 1 ? '' : 's'}` : ''].filter(Boolean);
-  const title = `Promote ${from} to ${to}: ${what.join(', ') || 'nothing'}`;
-  const lines = [`Courier promotes what **${from}** runs to **${to}**.`, '', '| Kind | Entry | In ' + to + ' | From ' + from + ' |', '|---|---|---|---|'];
-  for (const m of moved) {
-    lines.push(`| ${m.kind} | \`${m.key}\` | ${m.kind === 'chart' ? m.from.version : formatVersion(m.from.tag, m.from.digest)} | ${m.kind === 'chart' ? m.to.version : formatVersion(m.to.tag, m.to.digest)} |`);
-  }
-  lines.push('', '### Changed', '');
-  for (const c of plan.changeSet.changes) lines.push(`- \`${c.file}:${c.line}\` \`${c.field}\`: ${c.old} → ${c.new}`);
-  if (plan.sync.length > 0) {
-    lines.push('', '### Folders synced', '');
-    for (const f of plan.sync) lines.push(`- ${f.action === 'delete' ? 'deleted' : f.action === 'create' ? 'created' : 'updated'} \`${f.path}\` (${f.action === 'delete' ? `\`${f.source}\` is gone` : `from \`${f.source}\``})`);
-  }
+  const moves = moved.map((m) => ({
+    kind: m.kind,
+    key: m.key,
+    old: m.kind === 'chart' ? m.from.version! : formatVersion(m.from.tag, m.from.digest),
+    new: m.kind === 'chart' ? m.to.version! : formatVersion(m.to.tag, m.to.digest),
+  }));
   const synced = new Set(plan.sync.map((f) => f.path));
   const fileDrift = plan.drift.files.filter((f) => !synced.has(f.path) && !synced.has(f.counterpart));
-  if (plan.diff.onlyIn.length > 0 || plan.drift.values.length > 0 || fileDrift.length > 0) {
-    lines.push('', '### Drift (does not move)', '');
-    for (const d of plan.diff.onlyIn) lines.push(`- ${d.kind} \`${d.key}\` ${d.version}: only in ${d.environment}`);
-    for (const f of fileDrift) lines.push(`- file \`${f.path}\`: only in ${f.onlyIn} (no \`${f.counterpart}\`)`);
-    if (plan.drift.values.length > 0) {
-      lines.push('', `| HelmRelease | Setting | ${from} | ${to} |`, '|---|---|---|---|');
-      const cell = (v: string): string => v.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-      for (const v of plan.drift.values) lines.push(`| \`${v.release}\` | \`${v.field}\` | ${cell(v.from)} | ${cell(v.to)} |`);
-    }
-  }
-  if (plan.changeSet.warnings.length > 0) {
-    lines.push('', '### Warnings', '');
-    for (const w of plan.changeSet.warnings) { const t = warningText(w); lines.push(`- ${t.location ? `${t.location}: ` : ''}${t.text}`); };
-  }
+  const view: PromotionView = {
+    from,
+    to,
+    clusters: environment.clusters,
+    moves,
+    ...(moves.length === 1 ? { move: moves[0]! } : {}),
+    changes: plan.changeSet.changes.map((c) => ({ file: c.file, line: c.line, field: c.field, old: c.old, new: c.new })),
+    sync: plan.sync.map((f) => ({ verb: `${f.action}d` as 'created' | 'updated' | 'deleted', path: f.path, source: f.source, gone: f.action === 'delete' })),
+    drift: { any: plan.diff.onlyIn.length + fileDrift.length + plan.drift.values.length > 0, onlyIn: plan.diff.onlyIn, files: fileDrift, values: plan.drift.values },
+    warnings: plan.changeSet.warnings.map((w) => {
+      const t = warningText(w);
+      return { ...(t.location ? { location: t.location } : {}), message: t.text };
+    }),
+  };
   const metadata = { version: 1 as const, kind: 'promotion' as const, environment: to, subject, from, moves: moved.map(describeMove) };
+  const text = renderProposalText(view, metadata, templates);
   const edits = plan.changeSet.edits.map((e) => ({ path: e.path, before: e.before, after: e.after }));
-  const commitMessage = `${title}\n\n${[...plan.changeSet.changes.map((c) => `${c.file}:${c.line} ${c.field}: ${c.old} -> ${c.new}`), ...plan.sync.map((f) => `${f.path}: ${f.action}d from ${f.source}`)].join('\n')}\n`;
   return {
     kind: 'promotion',
     environment: to,
     subject,
     branch: formatBranch({ kind: 'promotion', environment: to, subject }),
-    title,
-    body: `${lines.join('\n')}\n\n${formatMetadata(metadata)}\n`,
+    title: text.title,
+    body: text.body,
     labels: [...new Set([COURIER_LABEL, ...config.pullRequests.labels])],
     reviewers: config.pullRequests.reviewers,
     teamReviewers: config.pullRequests.teamReviewers,
     autoMerge: environment.autoMerge,
-    commits: edits.length > 0 ? [{ message: commitMessage, edits }] : [],
+    commits: edits.length > 0 ? [{ message: text.commitMessage, edits }] : [],
     changeSet: plan.changeSet,
     metadata,
   };

@@ -50,6 +50,8 @@ function createEngine(): typeof Handlebars {
   hb.registerHelper('cell', (value: unknown) => new hb.SafeString(String(value ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')));
   hb.registerHelper('join', (list: unknown, sep: unknown) => (Array.isArray(list) ? list.join(typeof sep === 'string' ? sep : ', ') : ''));
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  // String concatenation (the last argument is Handlebars' options object).
+  hb.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map((a) => String(a ?? '')).join(''));
   hb.registerHelper('plural', (n: unknown, one: unknown, many: unknown) => (n === 1 ? one : many));
   return hb;
 }

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { promotionTemplatesFor } from '../../../src/builtin-templates.ts';
 import { parseCourierConfig, type CourierConfig } from '../../../src/core/config/index.ts';
 import { driftReport } from '../../../src/core/promotion/drift-report.ts';
 import type { RepoFile } from '../../../src/core/repo-model/repo-file.ts';
@@ -67,7 +68,7 @@ describe('drift in the promotion PR body', () => {
   it('shows the settings table and the one-sided files beside the entries only one side pins', async () => {
     const { buildPromotionProposal, planPromotion } = await import('../../../src/core/promotion/index.ts');
     const plan = planPromotion({ files: read(ROOT), config: cfg, from: 'staging', to: 'production' });
-    const body = buildPromotionProposal(plan, cfg).body;
+    const body = buildPromotionProposal(plan, cfg, promotionTemplatesFor([], undefined)).body;
     expect(body).toContain('### Drift (does not move)');
     expect(body).toContain('| `podinfo/podinfo` | `spec.values.httpRoute.hostnames[0]` | podinfo.staging | podinfo.production |');
   });

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { promotionTemplatesFor } from '../../../src/builtin-templates.ts';
 import { parseCourierConfig, type CourierConfig } from '../../../src/core/config/index.ts';
 import { PlanError } from '../../../src/core/image-update/plan-image-update.ts';
 import { parseMetadata } from '../../../src/core/proposal/names.ts';
@@ -73,7 +74,7 @@ describe('planPromotion on the example fleet', () => {
   });
 
   it('dresses the plan as a promotion proposal on courier/promote/prod/dev', () => {
-    const proposal = buildPromotionProposal(plan, fleetConfig);
+    const proposal = buildPromotionProposal(plan, fleetConfig, promotionTemplatesFor([], undefined));
     expect(proposal.branch).toBe('courier/promote/prod/dev');
     expect(proposal.kind).toBe('promotion');
     expect(proposal.commits).toHaveLength(1);
@@ -112,7 +113,7 @@ describe('diff rules', () => {
     expect(plan.changeSet.edits.map((e) => e.path)).toEqual(['prod/app.yaml']);
     expect(plan.changeSet.edits[0]!.after).toBe(deployment('ghcr.io/acme/app:1.2.0'));
     expect(plan.diff.onlyIn).toEqual([{ environment: 'dev', kind: 'image', key: 'ghcr.io/acme/extra', version: '2.0.0' }]);
-    expect(buildPromotionProposal(plan, cfg).body).toContain('only in dev');
+    expect(buildPromotionProposal(plan, cfg, promotionTemplatesFor([], undefined)).body).toContain('only in dev');
   });
 
   it('moves a HelmRelease chart version byte-minimally and leaves other values alone', () => {

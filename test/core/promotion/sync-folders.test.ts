@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { promotionTemplatesFor } from '../../../src/builtin-templates.ts';
 import { parseCourierConfig, type CourierConfig } from '../../../src/core/config/index.ts';
 import { planPromotion } from '../../../src/core/promotion/index.ts';
 import { syncFolders } from '../../../src/core/promotion/sync-folders.ts';
@@ -87,7 +88,7 @@ describe('the promotion proposal of a folder sync', () => {
   it('lists every synced file in the body and the commit message', async () => {
     const { buildPromotionProposal } = await import('../../../src/core/promotion/index.ts');
     const cfg = config('    - from: overlays/dev/foo\n      to: overlays/prod/foo');
-    const proposal = buildPromotionProposal(planPromotion({ files, config: cfg, from: 'dev', to: 'prod' }), cfg);
+    const proposal = buildPromotionProposal(planPromotion({ files, config: cfg, from: 'dev', to: 'prod' }), cfg, promotionTemplatesFor([], undefined));
     expect(proposal.title).toBe('Promote dev to prod: 4 synced files');
     expect(proposal.body).toContain('- deleted `overlays/prod/foo/old.yaml` (`overlays/dev/foo/old.yaml` is gone)');
     expect(proposal.body).toContain('- created `overlays/prod/foo/worker.yaml` (from `overlays/dev/foo/worker.yaml`)');
