@@ -76,6 +76,32 @@ const environment = z
       })
       .default({ approval: false })
       .describe('Conditions a change must meet here before it is promoted to the next environment.'),
+    windows: z
+      .array(
+        z.strictObject({
+          days: z.array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])).min(1).describe('Days of the week the window is open.'),
+          start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24h)').describe('Local time the window opens, `HH:MM`.'),
+          end: z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/, 'must be HH:MM (24h, 24:00 allowed)').describe('Local time the window closes, `HH:MM` (exclusive).'),
+          timeZone: z
+            .string()
+            .refine((tz) => {
+              try {
+                new Intl.DateTimeFormat('en-US', { timeZone: tz });
+                return true;
+              } catch {
+                return false;
+              }
+            }, 'must be an IANA time zone such as "Europe/Berlin"')
+            .default('UTC')
+            .describe('IANA time zone of `start` and `end`.'),
+        }),
+      )
+      .default([])
+      .describe('Change windows: promotions into this environment open only inside one of them (none = always open).'),
+    rollback: z
+      .enum(['auto', 'manual'])
+      .default('manual')
+      .describe('When a cluster here fails on a change: `auto` opens a PR returning this environment to its last all-green versions and freezes promotions out of it; `manual` waits for `/courier rollback`.'),
   })
   .describe('One environment, in promotion order.');
 
@@ -201,6 +227,9 @@ export const courierConfigSchema = z
     const envs = new Map<string, number>();
     const clusters = new Map<string, string>();
     config.environments.forEach((env, i) => {
+      if (env.name === 'gate') {
+        ctx.addIssue({ code: 'custom', path: ['environments', i, 'name'], message: '"gate" is reserved: the promotion gate check runs are named courier/gate/<environment>' });
+      }
       if (envs.has(env.name)) {
         ctx.addIssue({ code: 'custom', path: ['environments', i, 'name'], message: `duplicate environment "${env.name}" (also environments[${envs.get(env.name)}])` });
       }

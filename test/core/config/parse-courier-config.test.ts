@@ -187,7 +187,7 @@ describe('courierConfigMergeOptions', () => {
 describe('defaultConfig', () => {
   it('has one environment holding every file', () => {
     const config = defaultConfig();
-    expect(config.environments).toEqual([{ name: 'default', paths: ['**'], clusters: [], autoMerge: false, gates: { approval: false } }]);
+    expect(config.environments).toEqual([{ name: 'default', paths: ['**'], clusters: [], autoMerge: false, gates: { approval: false }, windows: [], rollback: 'manual' }]);
     expect(validateCourierConfig(config).ok).toBe(true);
   });
 });
@@ -227,5 +227,23 @@ describe('published schema', () => {
     }
     expect(reference).toContain('| `pullRequests.groupWindow` | duration | no | `"10s"` |');
     expect(reference).toContain('`environments[].gates.soak`');
+  });
+});
+
+describe('promotion settings', () => {
+  const env = (extra: string, name = 'prod'): string => `environments:\n  - name: ${name}\n    paths: ["prod/**"]\n${extra}`;
+  it('reads change windows and rollback per environment', () => {
+    const parsed = parseCourierConfig(env('    rollback: auto\n    windows:\n      - days: [mon, tue]\n        start: "09:00"\n        end: "17:00"\n        timeZone: Europe/Berlin\n'), '.github/courier.yml');
+    expect(parsed.ok && parsed.config.environments[0]).toMatchObject({ rollback: 'auto', windows: [{ days: ['mon', 'tue'], start: '09:00', end: '17:00', timeZone: 'Europe/Berlin' }] });
+  });
+  it('names the field of a bad window, an unknown time zone and the reserved environment name', () => {
+    const bad = parseCourierConfig(env('    windows:\n      - days: [mon]\n        start: "9am"\n        end: "17:00"\n        timeZone: Mars/Olympus\n'), '.github/courier.yml');
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) {
+      expect(bad.problems.map((p) => p.path)).toEqual(['environments[0].windows[0].start', 'environments[0].windows[0].timeZone']);
+      expect(bad.problems[1]!.line).toBe(8);
+    }
+    const reserved = parseCourierConfig(env('', 'gate'), '.github/courier.yml');
+    expect(!reserved.ok && reserved.problems[0]!.message).toMatch(/"gate" is reserved/);
   });
 });
