@@ -60,6 +60,11 @@ export interface Checkout {
   ref: string;
   /** Reads the commit's text files; oversized, binary, symlinked and submodule entries are skipped with a warning. */
   readFiles(filter?: (path: string) => boolean): Promise<{ files: RepoFile[]; skipped: Warning[] }>;
+  /**
+   * The newest commit at or before `sha` that changed a path matching one of the globs (git's `:(glob)`
+   * pathspec: `**` crosses folders), or undefined when none did. Trees only: works on the blob-less cache.
+   */
+  lastChange?(globs: readonly string[]): Promise<string | undefined>;
 }
 
 interface Entry {
@@ -168,6 +173,11 @@ export class CloneCache {
       sha,
       ref: ref ?? 'HEAD',
       readFiles: (filter) => this.readFiles(ctx, sha, worktree, filter),
+      lastChange: async (globs) => {
+        if (globs.length === 0) return undefined;
+        const out = await this.git(ctx, ['log', '-1', '--format=%H', sha, '--', ...globs.map((g) => `:(glob)${g}`)]);
+        return out.trim() || undefined;
+      },
     };
     try {
       return await fn(checkout);

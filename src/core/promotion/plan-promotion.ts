@@ -23,6 +23,8 @@ export interface PromotionInput {
   config: CourierConfig;
   from: string;
   to: string;
+  /** Versions never to promote (rejected after a cluster failed on them), by entry key. */
+  rejected?: readonly { subject: string; version: string }[];
 }
 
 /** What planPromotion returns: the inventories, their diff, the folders synced, and the edits of `to`. */
@@ -55,6 +57,15 @@ export function planPromotion(input: PromotionInput): PromotionPlan {
   const from = readInventory(input.files, input.config, input.from);
   const to = readInventory(input.files, input.config, input.to);
   const diff = diffInventories(from, to);
+  const rejectedWarnings: Warning[] = [];
+  if (input.rejected && input.rejected.length > 0) {
+    diff.moves = diff.moves.filter((m) => {
+      const version = m.kind === 'chart' ? m.to.version : m.to.tag;
+      const hit = input.rejected!.some((r) => r.subject === m.key && r.version === version);
+      if (hit) rejectedWarnings.push({ code: 'promotion-rejected', message: `${m.kind} ${m.key} ${version} is rejected (a cluster failed on it) and is not promoted; /courier release ${m.key}:${version} lifts the rejection.` });
+      return !hit;
+    });
+  }
   const releases: Release[] = diff.moves
     .filter((m) => m.kind === 'image')
     .map((m) => ({ repository: m.key, tag: m.to.tag ?? '', ...(m.to.digest ? { digest: m.to.digest } : {}), source: { url: `environment ${input.from}` } }));
@@ -64,7 +75,7 @@ export function planPromotion(input: PromotionInput): PromotionPlan {
   const texts = new Map(input.files.map((f) => [f.path, f.text]));
   for (const edit of images.edits) texts.set(edit.path, edit.after);
   const changes: Change[] = [...images.changes];
-  const warnings: Warning[] = [...from.warnings, ...to.warnings, ...diff.warnings, ...images.warnings];
+  const warnings: Warning[] = [...from.warnings, ...to.warnings, ...diff.warnings, ...rejectedWarnings, ...images.warnings];
   for (const move of diff.moves.filter((m) => m.kind === 'chart')) {
     const entry = to.charts.get(move.key)!;
     for (const site of entry.sites) {

@@ -173,3 +173,14 @@ describe('chartRef OCI charts', () => {
     expect(readInventory([{ path: 'dev/atuin/helmrelease.yaml', text: release }, { path: 'dev/atuin/ocirepository.yaml', text: ranged }], cfg, 'dev').charts.size).toBe(0);
   });
 });
+
+describe('rejected versions', () => {
+  it('never promotes a rejected version, and says how to lift the rejection', () => {
+    const plan = planPromotion({ files: fleet, config: fleetConfig, from: 'dev', to: 'prod', rejected: [{ subject: 'ghcr.io/acme/webapp', version: '1.4.0' }] });
+    expect(plan.diff.moves.map((m) => m.key)).not.toContain('ghcr.io/acme/webapp');
+    const overlay = plan.changeSet.edits.find((e) => e.path === 'apps/webapp/overlays/prod/kustomization.yaml')!;
+    expect(overlay.after).toContain('newTag: 1.3.2 # {"$imagepolicy": "flux-system:webapp:tag"}'); // webapp stays
+    expect(overlay.after).toContain('newTag: "1.4.0"'); // webapp-migrations moves
+    expect(plan.changeSet.warnings.find((w) => w.code === 'promotion-rejected')?.message).toMatch(/\/courier release ghcr\.io\/acme\/webapp:1\.4\.0/);
+  });
+});
