@@ -51,8 +51,12 @@ export function resolvePromotion(config: CourierConfig, from: string, to: string
   }
 }
 
-/** Plans the promotion of `from`'s versions into `to`. */
-export function planPromotion(input: PromotionInput): PromotionPlan {
+/** Files the version engine reads: manifests (and `.sourceignore`); a synced folder's other files are copied, never parsed. */
+const isEngineInput = (path: string): boolean => /\.ya?ml$/i.test(path) || /(^|\/)(Kustomization|\.sourceignore)$/.test(path);
+
+/** Plans the promotion of `from`'s versions into `to`; `files` may hold non-manifest files of synced folders. */
+export function planPromotion(given: PromotionInput): PromotionPlan {
+  const input = { ...given, files: given.files.filter((f) => isEngineInput(f.path)) };
   resolvePromotion(input.config, input.from, input.to);
   const from = readInventory(input.files, input.config, input.from);
   const to = readInventory(input.files, input.config, input.to);
@@ -87,18 +91,18 @@ export function planPromotion(input: PromotionInput): PromotionPlan {
     }
   }
   // Folders synced last: a synced file is k's file, which already holds k's versions.
-  const sync = syncFolders(input.files, input.config, input.from, input.to);
+  const sync = syncFolders(given.files, input.config, input.from, input.to);
   warnings.push(...sync.warnings);
   const synced = new Map(sync.edits.map((e) => [e.path, e]));
   const edits: FileEdit[] = sync.edits.filter((e) => e.before === null);
-  for (const file of input.files) {
-    const after = synced.has(file.path) ? synced.get(file.path)!.after : texts.get(file.path)!;
+  for (const file of given.files) {
+    const after = synced.has(file.path) ? synced.get(file.path)!.after : (texts.get(file.path) ?? file.text);
     if (after !== file.text) edits.push({ path: file.path, before: file.text, after });
   }
   edits.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const kept = changes.filter((c) => !synced.has(c.file));
   kept.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
-  const drift = driftReport(input.files, input.config, input.from, input.to);
+  const drift = driftReport(given.files, input.config, input.from, input.to);
   return { from, to, diff, sync: sync.files, drift, changeSet: { edits, changes: kept, warnings } };
 }
 

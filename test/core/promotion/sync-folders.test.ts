@@ -72,6 +72,13 @@ describe('syncFolders', () => {
     expect(syncFolders(files, outside, 'dev', 'prod').warnings).toMatchObject([{ code: 'folder-sync-refused', message: expect.stringMatching(/elsewhere\/foo belongs to no environment/) }]);
   });
 
+  it('syncs files the version engine never parses (scripts, JSON), updating them too', () => {
+    const withScripts = [...files, { path: 'overlays/dev/foo/run.sh', text: 'echo new\n' }, { path: 'overlays/prod/foo/run.sh', text: 'echo old\n' }];
+    const plan = planPromotion({ files: withScripts, config: cfg, from: 'dev', to: 'prod' });
+    expect(plan.changeSet.edits.find((e) => e.path === 'overlays/prod/foo/run.sh')).toEqual({ path: 'overlays/prod/foo/run.sh', before: 'echo old\n', after: 'echo new\n' });
+    expect(plan.changeSet.warnings.filter((w) => w.code === 'yaml-parse-error')).toEqual([]);
+  });
+
   it('joins the promotion plan: created and deleted files are edits of the promotion commit', () => {
     const plan = planPromotion({ files, config: cfg, from: 'dev', to: 'prod' });
     expect(plan.changeSet.edits.map((e) => `${e.before === null ? 'A' : e.after === null ? 'D' : 'M'} ${e.path}`)).toEqual([
