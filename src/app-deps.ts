@@ -71,6 +71,11 @@ export interface AppDeps {
   wants?(target: Omit<JobTarget, 'octokit'>, request: JobRequest): boolean;
   /** Level-triggered safety net: every job's resync for one repository (periodic and on install). */
   resync(target: JobTarget): Promise<JobOutcome[]>;
+  /**
+   * Evaluates the repository's promotion steps (all, or only the one into `to`) and writes what they
+   * call for: promotion PRs and their `courier/gate/<env>` check runs. Absent = promotions off.
+   */
+  promote?(target: JobTarget, only?: { to?: string }): Promise<unknown>;
   /** Extra HTTP routes (registry notifications, cluster reports). */
   httpRoutes?: HttpRoute[];
   now(): Date;

@@ -12,6 +12,7 @@ import { releasesFromPackageEvent } from './handlers/package-release.ts';
 import type { InstallationCache } from './handlers/installation-cache.ts';
 import type { ReleaseBatcher } from './handlers/release-batcher.ts';
 import { releasesFromSourceRelease } from './handlers/source-release.ts';
+import { promoteOnCheckRun, promoteOnDispatch, promoteOnPush } from './handlers/promotion-events.ts';
 
 /** The long-lived pieces the app shares with the server. */
 export interface AppServices {
@@ -32,11 +33,18 @@ export function courierApp(services: AppServices): ApplicationFunction {
     app.on(['registry_package.published', 'package.published'], (context) =>
       handleFixedReleases(context, releasesFromPackageEvent(context.payload), services),
     );
-    app.on('repository_dispatch', (context) => handleFixedReleases(context, releaseFromDispatch(context.payload), services));
+    app.on('repository_dispatch', async (context) => {
+      if (context.payload.action === 'courier-promote') await promoteOnDispatch(context, deps, cache);
+      else await handleFixedReleases(context, releaseFromDispatch(context.payload), services);
+    });
     app.on('release.published', async (context) => {
       await fanOut(context, services, (config) => releasesFromSourceRelease(context.payload, config));
     });
-    app.on('push', (context) => checkConfigOnPush(context, deps, cache));
+    app.on('push', async (context) => {
+      await checkConfigOnPush(context, deps, cache);
+      await promoteOnPush(context, deps, cache);
+    });
+    app.on('check_run.completed', (context) => promoteOnCheckRun(context, deps, cache));
     app.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened'], (context) =>
       checkConfigOnPullRequest(context, deps),
     );

@@ -65,6 +65,10 @@ export interface Checkout {
    * pathspec: `**` crosses folders), or undefined when none did. Trees only: works on the blob-less cache.
    */
   lastChange?(globs: readonly string[]): Promise<string | undefined>;
+  /** Paths the checked-out commit changed against its first parent (every path for a root commit). */
+  changedPaths?(): Promise<string[]>;
+  /** The first parent's text files (none for a root commit), read like `readFiles`. */
+  readParentFiles?(filter?: (path: string) => boolean): Promise<{ files: RepoFile[]; skipped: Warning[] }>;
 }
 
 interface Entry {
@@ -177,6 +181,15 @@ export class CloneCache {
         if (globs.length === 0) return undefined;
         const out = await this.git(ctx, ['log', '-1', '--format=%H', sha, '--', ...globs.map((g) => `:(glob)${g}`)]);
         return out.trim() || undefined;
+      },
+      readParentFiles: async (filter) => {
+        const parent = (await this.git(ctx, ['rev-list', '--parents', '-n', '1', sha])).trim().split(' ')[1];
+        return parent ? this.readFiles(ctx, parent, undefined, filter) : { files: [], skipped: [] };
+      },
+      changedPaths: async () => {
+        const parents = (await this.git(ctx, ['rev-list', '--parents', '-n', '1', sha])).trim().split(' ').slice(1);
+        const out = parents.length === 0 ? await this.git(ctx, ['ls-tree', '-r', '--name-only', sha]) : await this.git(ctx, ['diff', '--name-only', '--no-renames', parents[0]!, sha]);
+        return out.split('\n').filter(Boolean);
       },
     };
     try {

@@ -15,6 +15,10 @@ export interface CheckRunRecord {
   externalId: string | null;
   startedAt: string | null;
   completedAt: string | null;
+  /** The GitHub App that wrote it: gates trust only Courier's own runs. */
+  appId: number | null;
+  title: string | null;
+  summary: string | null;
 }
 
 /** What a check run says: status, conclusion when completed, title and summary. */
@@ -43,6 +47,8 @@ interface RawRun {
   external_id?: string | null;
   started_at?: string | null;
   completed_at?: string | null;
+  app?: { id?: number } | null;
+  output?: { title?: string | null; summary?: string | null } | null;
 }
 
 const record = (r: RawRun): CheckRunRecord => ({
@@ -53,6 +59,9 @@ const record = (r: RawRun): CheckRunRecord => ({
   externalId: r.external_id ?? null,
   startedAt: r.started_at ?? null,
   completedAt: r.completed_at ?? null,
+  appId: r.app?.id ?? null,
+  title: r.output?.title ?? null,
+  summary: r.output?.summary ?? null,
 });
 
 /** Creates a check run on `sha`; returns its id. */

@@ -8,6 +8,8 @@ import { createImageJob, type ImageRequest } from './image-job.ts';
 import { createImageResync } from './image-resync.ts';
 import type { JobOutcome } from './job-outcome.ts';
 import { runJob, type JobRunnerDeps } from './job-runner.ts';
+import { isRejected, memoryFleetStateStore, type FleetStateStore } from '../core/fleet-state/fleet-state.ts';
+import { createPromotionPipeline, type StepReport } from './promotion-pipeline.ts';
 
 /** A request for any job, tagged with its kind. */
 export type JobRequest = ImageRequest;
@@ -18,21 +20,46 @@ export interface JobsDeps extends JobRunnerDeps {
   describeRelease?: (release: Release) => Promise<Release>;
   /** Registry tags of an image, for the image job's resync. */
   listTags(repository: string): Promise<string[]>;
+  /** The repository's fleet state (holds, rejections, freezes); in memory per repository when absent. */
+  fleetState?(target: JobTarget): FleetStateStore;
+  /** Courier's GitHub App id (gates trust only its own check runs). */
+  appId?: number;
 }
 
 /** `AppDeps.runJob` and `AppDeps.resync` over every job kind. */
 export function createJobs(deps: JobsDeps): {
   runJob: (target: JobTarget, request: JobRequest) => Promise<JobOutcome[]>;
   resync: (target: JobTarget) => Promise<JobOutcome[]>;
+  promote: (target: JobTarget, only?: { to?: string }) => Promise<StepReport[]>;
 } {
   const image = createImageJob(deps.describeRelease ? { describeRelease: deps.describeRelease } : {});
-  const runJobFor = (target: JobTarget, request: JobRequest): Promise<JobOutcome[]> => {
+  const stores = new Map<string, FleetStateStore>();
+  const fleetState = deps.fleetState ?? ((target: JobTarget) => {
+    const key = `${target.owner}/${target.repo}`;
+    let store = stores.get(key);
+    if (!store) stores.set(key, (store = memoryFleetStateStore()));
+    return store;
+  });
+
+  const runJobFor = async (target: JobTarget, request: JobRequest): Promise<JobOutcome[]> => {
     switch (request.kind) {
-      case 'image':
-        return runJob(image, target, request, deps);
+      case 'image': {
+        // A version a cluster failed on is never proposed again until someone releases it.
+        const state = await fleetState(target).read();
+        const releases = request.releases.filter((r) => !isRejected(state, r.repository, r.tag));
+        if (releases.length < request.releases.length) {
+          const dropped = request.releases.filter((r) => !releases.includes(r)).map((r) => `${r.repository}:${r.tag}`);
+          deps.log.info({ repo: `${target.owner}/${target.repo}` }, `not proposing rejected ${dropped.join(', ')} (/courier release lifts a rejection)`);
+        }
+        if (releases.length === 0) return [{ kind: 'image', environment: '', action: 'nothing' }];
+        return runJob(image, target, { ...request, releases }, deps);
+      }
     }
   };
-  const resyncs = [createImageResync({ listTags: deps.listTags, runJob: runJobFor, log: deps.log, now: deps.now })];
+  const promotion = createPromotionPipeline({ ...deps, fleetState });
+  const promotionOutcomes = async (target: JobTarget): Promise<JobOutcome[]> =>
+    (await promotion.evaluate(target)).flatMap((step) => (step.outcome ? [step.outcome] : []));
+  const resyncs = [createImageResync({ listTags: deps.listTags, runJob: runJobFor, log: deps.log, now: deps.now }), promotionOutcomes];
   return {
     runJob: runJobFor,
     async resync(target) {
@@ -40,5 +67,36 @@ export function createJobs(deps: JobsDeps): {
       for (const resync of resyncs) outcomes.push(...(await resync(target)));
       return outcomes;
     },
+    promote: coalesced(promotion.evaluate),
+  };
+}
+
+/**
+ * One evaluation per repository at a time: triggers that arrive while one runs share exactly one
+ * more run after it (level-triggered, so that run sees everything the joined triggers would).
+ */
+function coalesced(evaluate: (target: JobTarget, only?: { to?: string }) => Promise<StepReport[]>): (target: JobTarget, only?: { to?: string }) => Promise<StepReport[]> {
+  const tails = new Map<string, Promise<unknown>>();
+  const queued = new Map<string, { run: Promise<StepReport[]>; only: { to?: string } | undefined }>();
+  return (target, only) => {
+    const key = `${target.owner}/${target.repo}`;
+    const waiting = queued.get(key);
+    if (waiting) {
+      if (waiting.only?.to !== only?.to) waiting.only = undefined; // joined by another ask: every step
+      return waiting.run;
+    }
+    const entry: { run: Promise<StepReport[]>; only: { to?: string } | undefined } = { run: Promise.resolve([]), only };
+    entry.run = (tails.get(key) ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => {
+        queued.delete(key);
+        return evaluate(target, entry.only);
+      });
+    queued.set(key, entry);
+    const tail = entry.run.catch(() => undefined).finally(() => {
+      if (tails.get(key) === tail) tails.delete(key);
+    });
+    tails.set(key, tail);
+    return entry.run;
   };
 }

@@ -40,8 +40,17 @@ export function createCourierDeps(
   const describeRelease = releaseDetails(createRegistryClient({ retry: { retries: 0 } }), log);
   // Planning a burst takes seconds of CPU; off the main thread the App keeps answering webhooks and /healthz.
   const planWorker = env.COURIER_PLAN_IN_WORKER === 'off' ? undefined : createPlanWorker();
-  const jobs = createJobs({ cloneCache, log, now, ...(planWorker ? { planOffThread: planWorker.plan } : {}), listTags: (repository) => registry.listTags(repository), ...(details ? { describeRelease } : {}) });
-  const deps: AppDeps = { validateConfig: validateCourierConfig, runJob: jobs.runJob, resync: jobs.resync, now };
+  const appId = env.APP_ID && /^\d+$/.test(env.APP_ID) ? Number(env.APP_ID) : undefined;
+  const jobs = createJobs({
+    cloneCache,
+    log,
+    now,
+    ...(planWorker ? { planOffThread: planWorker.plan } : {}),
+    listTags: (repository) => registry.listTags(repository),
+    ...(details ? { describeRelease } : {}),
+    ...(appId !== undefined ? { appId } : {}),
+  });
+  const deps: AppDeps = { validateConfig: validateCourierConfig, runJob: jobs.runJob, resync: jobs.resync, promote: jobs.promote, now };
   const clusterSecrets = env.COURIER_CLUSTER_SECRETS_FILE ? loadClusterSecrets(env.COURIER_CLUSTER_SECRETS_FILE) : new Map<string, string>();
   if (clusterSecrets.size === 0) log.warn({}, 'no COURIER_CLUSTER_SECRETS_FILE (or it names no cluster): every cluster report will be refused');
   const routes = (services: ServerServices, metricsRegistry: Registry) =>

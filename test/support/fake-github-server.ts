@@ -30,6 +30,10 @@ export interface FakeCheckRun {
   conclusion?: string;
   external_id?: string;
   output?: { title?: string; summary?: string; annotations?: unknown[] };
+  started_at?: string;
+  completed_at?: string;
+  /** The app that wrote it (this fake's app is 123). */
+  app?: { id: number };
 }
 
 /** One served repository. */
@@ -38,6 +42,10 @@ export interface FakeRepo {
   store: GitStore;
   model: GitHubModel;
   checkRuns: FakeCheckRun[];
+  /** Reviews by pull request number, as `GET …/pulls/{n}/reviews` returns them. */
+  reviews: Map<number, { user: { login: string }; state: string }[]>;
+  /** Repository permission by login (`admin`, `maintain`, `write`, `triage`, `read`); others are not collaborators. */
+  permissions: Map<string, string>;
 }
 
 /** One request as the fake saw it. */
@@ -113,7 +121,7 @@ export class FakeGitHubServer {
     for (const init of inits) {
       const store = new GitStore(init.bareDir);
       const model = new GitHubModel(store, { owner: init.owner, name: init.name, defaultBranch: init.defaultBranch ?? 'main', id: `R_${init.owner}_${init.name}` }, { clock: () => performance.now() });
-      this.repos.push({ init, store, model, checkRuns: [] });
+      this.repos.push({ init, store, model, checkRuns: [], reviews: new Map(), permissions: new Map() });
     }
     this.routes = this.buildRoutes();
   }
@@ -142,6 +150,23 @@ export class FakeGitHubServer {
     const found = this.find(owner, name);
     if (!found) throw new Error(`fake GitHub serves no ${owner}/${name}`);
     return found;
+  }
+
+  /**
+   * Merges pull request `number` of `owner/name` as GitHub's "rebase and merge" would when the branch is
+   * on top of the base: the base moves to the branch head (fast-forward); the PR closes. Returns the new base.
+   */
+  async merge(owner: string, name: string, number: number): Promise<string> {
+    const r = this.repo(owner, name);
+    const pr = r.model.prs.find((p) => p.number === number);
+    if (!pr || !pr.open) throw new Error(`no open pull request #${number} in ${owner}/${name}`);
+    const head = (await r.store.ref(pr.head))!;
+    const base = (await r.store.ref(pr.base))!;
+    const ancestor = await r.store.git.raw(['merge-base', '--is-ancestor', base, head]).then(() => true, () => false);
+    if (!ancestor) throw new Error(`#${number} (${pr.head}) is not on top of ${pr.base}: rebase it first`);
+    await r.store.setRef(pr.base, head, base);
+    pr.open = false;
+    return head;
   }
 
   /** Requests seen since `since` (performance.now()), summed: total, mutating, by route. */
@@ -292,7 +317,7 @@ export class FakeGitHubServer {
           : { status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'Label', code: 'already_exists', field: 'name' }] } };
       })),
       route('POST', '/repos/{owner}/{repo}/check-runs', inRepo((r, req) => {
-        const run: FakeCheckRun = { id: this.checkRunSeq++, ...req.body };
+        const run: FakeCheckRun = { id: this.checkRunSeq++, app: { id: 123 }, started_at: new Date().toISOString(), ...req.body };
         r.checkRuns.push(run);
         return { status: 201, body: run };
       })),
@@ -305,6 +330,16 @@ export class FakeGitHubServer {
       route('GET', '/repos/{owner}/{repo}/commits/{ref}/check-runs', inRepo((r, req) => {
         const runs = r.checkRuns.filter((c) => c.head_sha === req.params.ref && (!req.query.get('check_name') || c.name === req.query.get('check_name'))).reverse();
         return { status: 200, body: { total_count: runs.length, check_runs: runs } };
+      })),
+      route('GET', '/repos/{owner}/{repo}/pulls/{pull_number}', inRepo(async (r, req) => {
+        const pr = r.model.prs.find((p) => p.number === Number(req.params.pull_number));
+        if (!pr) return notFound;
+        return { status: 200, body: { number: pr.number, state: pr.open ? 'open' : 'closed', title: pr.title, head: { ref: pr.head, sha: (await r.store.ref(pr.head)) ?? null }, base: { ref: pr.base } } };
+      })),
+      route('GET', '/repos/{owner}/{repo}/pulls/{pull_number}/reviews', inRepo((r, req) => ({ status: 200, body: r.reviews.get(Number(req.params.pull_number)) ?? [] }))),
+      route('GET', '/repos/{owner}/{repo}/collaborators/{username}/permission', inRepo((r, req) => {
+        const permission = r.permissions.get(req.params.username!);
+        return permission ? { status: 200, body: { permission: permission === 'maintain' ? 'write' : permission === 'triage' ? 'read' : permission, role_name: permission, user: { login: req.params.username } } } : notFound;
       })),
       route('GET', '/repos/{owner}/{repo}/commits/{ref}', inRepo(async (r, req) => {
         const date = await r.store.git.raw(['show', '-s', '--format=%cI', req.params.ref!]).catch(() => '');

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { InstallationRepositoriesAddedEvent, PushEvent, RegistryPackagePublishedEvent, ReleasePublishedEvent, RepositoryDispatchEvent } from '@octokit/webhooks-types';
+import type { CheckRunCompletedEvent, InstallationRepositoriesAddedEvent, PushEvent, RegistryPackagePublishedEvent, ReleasePublishedEvent, RepositoryDispatchEvent } from '@octokit/webhooks-types';
 
 const require = createRequire(import.meta.url);
 const examples = require('@octokit/webhooks-examples/api.github.com/index.json') as Array<{ name: string; examples: unknown[] }>;
@@ -75,4 +75,32 @@ export function releasePublished(owner: string, name: string, tag: string, insta
   event.repository.owner.login = owner;
   event.installation = { id: installationId, node_id: `I_${installationId}` };
   return event;
+}
+
+/** A `check_run.completed` of Courier's run `name` on `sha` in `owner/name`, with `conclusion`. */
+export function checkRunCompleted(owner: string, repo: string, name: string, sha: string, conclusion: string, installationId: number): CheckRunCompletedEvent {
+  const payload = example<CheckRunCompletedEvent>('check_run', 1);
+  payload.check_run.name = name;
+  payload.check_run.head_sha = sha;
+  payload.check_run.status = 'completed';
+  payload.check_run.conclusion = conclusion as CheckRunCompletedEvent['check_run']['conclusion'];
+  payload.repository.name = repo;
+  payload.repository.full_name = `${owner}/${repo}`;
+  payload.repository.owner.login = owner;
+  payload.repository.default_branch = 'main';
+  payload.installation = { id: installationId, node_id: `I_${installationId}` };
+  return payload;
+}
+
+/** A `repository_dispatch` of type `courier-promote`, optionally naming the target environment. */
+export function courierPromoteDispatch(owner: string, repo: string, installationId: number, environment?: string): RepositoryDispatchEvent {
+  const payload = example<RepositoryDispatchEvent>('repository_dispatch');
+  payload.action = 'courier-promote';
+  payload.client_payload = environment ? { environment } : {};
+  payload.repository.name = repo;
+  payload.repository.full_name = `${owner}/${repo}`;
+  payload.repository.owner.login = owner;
+  payload.repository.default_branch = 'main';
+  payload.installation = { id: installationId, node_id: `I_${installationId}` };
+  return payload;
 }

@@ -1,0 +1,200 @@
+/**
+ * The promotion pipeline, level-triggered: at every trigger (push, a cluster's check run, resync, a
+ * dispatch or command) each step *k → k+1* is computed again from Git and GitHub alone — the commit
+ * that last changed *k* (git log over *k*'s globs), the `courier/<k>/<cluster>` check runs on it and
+ * on the default branch's head, the fleet state kept in GitHub — so a lost webhook or a restart loses
+ * nothing. When every cluster of *k* applied the change healthily the step's PR is written through the
+ * one write path; a `courier/gate/<k+1>` check run on its head lists every gate, and turns `success`
+ * only when all hold (so auto-merge plus a required check merges exactly then). A soak or window that
+ * ends re-evaluates on its own (a timer). A cluster that fails rejects the versions *k* would promote.
+ */
+import type { JobTarget } from '../app-deps.ts';
+import { validateCourierConfig, type CourierConfig } from '../core/config/index.ts';
+import type { FleetState, FleetStateStore, Rejection } from '../core/fleet-state/fleet-state.ts';
+import { planPromotion } from '../core/promotion/plan-promotion.ts';
+import { readInventory } from '../core/promotion/read-inventory.ts';
+import { decidePromotionStep, gateSummary, type StepCheckRun, type StepDecision } from '../core/promotion/promotion-step.ts';
+import { formatBranch } from '../core/proposal/names.ts';
+import { createCheckRun, listCheckRuns, updateCheckRun } from '../github/check-runs.ts';
+import { fromOctokit, type GitHubClient, type OctokitLike } from '../github/github-client.ts';
+import { writeApprovals } from '../github/write-permission.ts';
+import type { JobOutcome } from './job-outcome.ts';
+import { runJob, type JobRunnerDeps } from './job-runner.ts';
+import { createPromotionJob } from './promotion-job.ts';
+
+/** The check run on a promotion PR's head that carries its gates. */
+export const gateCheckName = (environment: string): string => `courier/gate/${environment}`;
+
+/** What the pipeline needs besides the runner's deps. */
+export interface PromotionPipelineDeps extends JobRunnerDeps {
+  /** The repository's fleet state (holds, rejections, freezes), kept in GitHub. */
+  fleetState(target: JobTarget): FleetStateStore;
+  /** Courier's GitHub App id: runs written by any other app never open a gate. */
+  appId?: number;
+  /** Timers for soak and window ends; tests pass a fake. Handles are unref'd by the default. */
+  timers?: { set(fn: () => void, ms: number): unknown; clear(handle: unknown): void };
+}
+
+/** One step's evaluation, for logs, commands (`/courier plan`) and the dashboard. */
+export interface StepReport {
+  from: string;
+  to: string;
+  /** The commit that last changed `from`, when any. */
+  change?: string;
+  decision?: StepDecision;
+  outcome?: JobOutcome;
+  /** Why the step was not evaluated (no clusters, nothing changed yet). */
+  skipped?: string;
+}
+
+/** Builds the pipeline: `evaluate(target)` runs every step of the repository once. */
+export function createPromotionPipeline(deps: PromotionPipelineDeps) {
+  const job = createPromotionJob();
+  const timers = deps.timers ?? {
+    set: (fn: () => void, ms: number) => setTimeout(fn, Math.min(ms, 2 ** 31 - 1)).unref(),
+    clear: (handle: unknown) => clearTimeout(handle as NodeJS.Timeout),
+  };
+  const pending = new Map<string, unknown>();
+
+  function schedule(target: JobTarget, key: string, at: Date | undefined, now: Date): void {
+    const previous = pending.get(key);
+    if (previous !== undefined) timers.clear(previous);
+    pending.delete(key);
+    if (!at) return;
+    const ms = Math.max(1000, at.getTime() - now.getTime() + 1000);
+    pending.set(
+      key,
+      timers.set(() => {
+        pending.delete(key);
+        evaluate(target).catch((error: unknown) => deps.log.warn({ repo: `${target.owner}/${target.repo}` }, `scheduled promotion check failed: ${(error as Error).message}`));
+      }, ms),
+    );
+  }
+
+  async function evaluate(target: JobTarget, only?: { to?: string }): Promise<StepReport[]> {
+    const validated = validateCourierConfig(target.config);
+    if (!validated.ok) return [];
+    const config = validated.config;
+    const steps = config.environments.slice(0, -1).map((from, i) => ({ from, to: config.environments[i + 1]! })).filter((s) => !only?.to || s.to.name === only.to);
+    if (steps.length === 0) return [];
+    const repo = { owner: target.owner, repo: target.repo };
+    const gh = fromOctokit(target.octokit as unknown as OctokitLike);
+    const handle = { owner: target.owner, repo: target.repo, cloneUrl: target.cloneUrl, token: async () => ((await target.octokit.auth({ type: 'installation' })) as { token: string }).token };
+    // One look at Git for every step: the head and the last change of each source environment.
+    const { head, changes } = await deps.cloneCache.withCheckout(handle, target.defaultBranch, async (checkout) => {
+      const found = new Map<string, string | undefined>();
+      for (const step of steps) found.set(step.from.name, await checkout.lastChange?.(step.from.paths));
+      return { head: checkout.sha, changes: found };
+    });
+    const store = deps.fleetState(target);
+    let state = await store.read();
+    const reports: StepReport[] = [];
+    for (const { from, to } of steps) {
+      const report: StepReport = { from: from.name, to: to.name };
+      reports.push(report);
+      const change = changes.get(from.name);
+      if (from.clusters.length === 0) {
+        report.skipped = `${from.name} lists no clusters, so no report can gate a promotion out of it`;
+        continue;
+      }
+      if (!change) {
+        report.skipped = `no commit changed ${from.name} yet`;
+        continue;
+      }
+      report.change = change;
+      const runs = await stepRuns(gh, repo, from.name, change, head, deps.appId);
+      const now = deps.now();
+      let decision = decidePromotionStep({ from, to, runs, state, subjects: state.holds.map((h) => h.subject), approvals: [], now });
+      if (decision.failed.length > 0) {
+        state = await reject(target, store, config, from.name, to.name, decision.failed, change);
+        decision = decidePromotionStep({ from, to, runs, state, subjects: [], approvals: [], now });
+      }
+      report.decision = decision;
+      const key = `${target.owner}/${target.repo}#${from.name}->${to.name}`;
+      if (!decision.ready) {
+        schedule(target, key, decision.verdict.recheckAt, now);
+        continue;
+      }
+      const rejected = state.rejections.map((r) => ({ subject: r.subject, version: r.version }));
+      const [outcome] = await runJob(job, target, { kind: 'promotion', from: from.name, to: to.name, ...(rejected.length > 0 ? { rejected } : {}) }, deps);
+      if (outcome) report.outcome = outcome;
+      const pr = outcome?.pullRequest;
+      if (!pr) continue;
+      if (from.gates.approval) {
+        const approvals = await writeApprovals(gh, repo, pr.number);
+        decision = decidePromotionStep({ from, to, runs, state, subjects: state.holds.map((h) => h.subject), approvals, now });
+        report.decision = decision;
+      }
+      await writeGateCheck(gh, repo, pr.number, to.name, decision, now);
+      schedule(target, key, decision.verdict.recheckAt, now);
+    }
+    return reports;
+  }
+
+  /** Records the versions `from` would promote as rejected by the failing clusters (once each). */
+  async function reject(target: JobTarget, store: FleetStateStore, config: CourierConfig, from: string, to: string, clusters: string[], change: string): Promise<FleetState> {
+    const handle = { owner: target.owner, repo: target.repo, cloneUrl: target.cloneUrl, token: async () => ((await target.octokit.auth({ type: 'installation' })) as { token: string }).token };
+    // What the failed change brought: the versions of `from` that commit changed (its inventory
+    // against its parent's), among those it would promote. Older differences were healthy before.
+    const moves = await deps.cloneCache.withCheckout(handle, change, async (checkout) => {
+      const { files } = await checkout.readFiles();
+      const plan = planPromotion({ files, config, from, to });
+      const parent = checkout.readParentFiles ? (await checkout.readParentFiles()).files : [];
+      const before = readInventory(parent, config, from);
+      return plan.diff.moves.filter((m) => {
+        if (m.kind === 'chart') return before.charts.get(m.key)?.version !== m.to.version;
+        const was = before.images.get(m.key);
+        return was?.tag !== m.to.tag || was?.digest !== m.to.digest;
+      });
+    });
+    const at = deps.now().toISOString();
+    const found: Rejection[] = moves.map((m) => ({
+      subject: m.key,
+      version: (m.kind === 'chart' ? m.to.version : m.to.tag) ?? '',
+      environment: from,
+      cluster: clusters.join(', '),
+      reason: `${clusters.join(', ')} failed to apply ${change.slice(0, 7)}`,
+      at,
+    }));
+    return store.update((state) => {
+      const fresh = found.filter((r) => !state.rejections.some((known) => known.subject === r.subject && known.version === r.version));
+      if (fresh.length > 0) deps.log.warn({ repo: `${target.owner}/${target.repo}` }, `rejected ${fresh.map((r) => `${r.subject}:${r.version}`).join(', ')}: ${fresh[0]!.reason}`);
+      return fresh.length === 0 ? state : { ...state, rejections: [...state.rejections, ...fresh] };
+    });
+  }
+
+  return { evaluate, job, branchOf: (from: string, to: string) => formatBranch({ kind: 'promotion', environment: to, subject: from }) };
+}
+
+/** The source environment's runs on the change and on the head (which descends from it). */
+async function stepRuns(gh: GitHubClient, repo: { owner: string; repo: string }, from: string, change: string, head: string, appId: number | undefined): Promise<StepCheckRun[]> {
+  const shas = change === head ? [change] : [change, head];
+  const runs: StepCheckRun[] = [];
+  for (const sha of shas) {
+    for (const run of await listCheckRuns(gh, repo, sha)) {
+      // Any app with checks:write could name a run courier/<env>/<cluster>; only Courier's count.
+      if (appId !== undefined && run.appId !== null && run.appId !== appId) continue;
+      if (run.name.startsWith(`courier/${from}/`)) runs.push(run);
+    }
+  }
+  return runs;
+}
+
+/** Creates or updates `courier/gate/<to>` on the promotion PR's head commit. */
+async function writeGateCheck(gh: GitHubClient, repo: { owner: string; repo: string }, pull: number, to: string, decision: StepDecision, now: Date): Promise<void> {
+  const { data } = await gh.request<{ head: { sha: string } }>('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner: repo.owner, repo: repo.repo, pull_number: pull });
+  const sha = data.head.sha;
+  const name = gateCheckName(to);
+  const text = gateSummary(to, decision.verdict);
+  const blocked = decision.verdict.gates.some((g) => g.state === 'blocked');
+  const body = decision.verdict.open
+    ? { status: 'completed' as const, conclusion: 'success', completed_at: now.toISOString(), output: text }
+    : blocked
+      ? { status: 'completed' as const, conclusion: 'failure', completed_at: now.toISOString(), output: text }
+      : { status: 'in_progress' as const, output: text };
+  const [existing] = await listCheckRuns(gh, repo, sha, name);
+  const same = existing && existing.status === body.status && (existing.conclusion ?? undefined) === ('conclusion' in body ? body.conclusion : undefined) && existing.title === text.title && existing.summary === text.summary;
+  if (same) return; // an evaluation that changes nothing writes nothing
+  if (existing) await updateCheckRun(gh, repo, existing.id, body);
+  else await createCheckRun(gh, repo, { name, head_sha: sha, ...body });
+}
