@@ -6,6 +6,8 @@ export interface JobOutcome {
   environment: string;
   action: 'opened' | 'updated' | 'unchanged' | 'nothing' | 'failed';
   pullRequest?: { number: number; url: string };
+  /** The PR branch's head commit after the write (when the write path knows it). */
+  headSha?: string;
   /** Older PRs this one superseded (closed or rewritten). */
   superseded?: Array<{ number: number }>;
   /** With `failed`: what the user was shown (a check run on the base commit). */

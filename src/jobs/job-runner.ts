@@ -132,6 +132,7 @@ export function outcomeOf(kind: JobOutcome['kind'], environment: string, result:
     environment,
     action,
     ...(result.number && result.url ? { pullRequest: { number: result.number, url: result.url } } : {}),
+    ...(result.headSha ? { headSha: result.headSha } : {}),
     ...(result.superseded.length > 0 ? { superseded: result.superseded.map((number) => ({ number })) } : {}),
   };
 }

@@ -125,7 +125,7 @@ export function createPromotionPipeline(deps: PromotionPipelineDeps) {
         decision = decidePromotionStep({ from, to, runs, state, subjects: state.holds.map((h) => h.subject), approvals, now });
         report.decision = decision;
       }
-      await writeGateCheck(gh, repo, pr.number, to.name, decision, now);
+      await writeGateCheck(gh, repo, pr.number, to.name, decision, now, outcome);
       schedule(target, key, decision.verdict.recheckAt, now);
     }
     return reports;
@@ -181,9 +181,11 @@ async function stepRuns(gh: GitHubClient, repo: { owner: string; repo: string },
 }
 
 /** Creates or updates `courier/gate/<to>` on the promotion PR's head commit. */
-async function writeGateCheck(gh: GitHubClient, repo: { owner: string; repo: string }, pull: number, to: string, decision: StepDecision, now: Date): Promise<void> {
-  const { data } = await gh.request<{ head: { sha: string } }>('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner: repo.owner, repo: repo.repo, pull_number: pull });
-  const sha = data.head.sha;
+async function writeGateCheck(gh: GitHubClient, repo: { owner: string; repo: string }, pull: number, to: string, decision: StepDecision, now: Date, outcome: JobOutcome): Promise<void> {
+  // The write path knows the head it wrote; only an unchanged PR needs asking.
+  const sha =
+    outcome.headSha ??
+    (await gh.request<{ head: { sha: string } }>('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner: repo.owner, repo: repo.repo, pull_number: pull })).data.head.sha;
   const name = gateCheckName(to);
   const text = gateSummary(to, decision.verdict);
   const blocked = decision.verdict.gates.some((g) => g.state === 'blocked');
@@ -192,7 +194,9 @@ async function writeGateCheck(gh: GitHubClient, repo: { owner: string; repo: str
     : blocked
       ? { status: 'completed' as const, conclusion: 'failure', completed_at: now.toISOString(), output: text }
       : { status: 'in_progress' as const, output: text };
-  const [existing] = await listCheckRuns(gh, repo, sha, name);
+  // A head commit the write path just made carries no gate run yet.
+  const fresh = outcome.action === 'opened' || outcome.action === 'updated';
+  const [existing] = fresh ? [] : await listCheckRuns(gh, repo, sha, name);
   const same = existing && existing.status === body.status && (existing.conclusion ?? undefined) === ('conclusion' in body ? body.conclusion : undefined) && existing.title === text.title && existing.summary === text.summary;
   if (same) return; // an evaluation that changes nothing writes nothing
   if (existing) await updateCheckRun(gh, repo, existing.id, body);

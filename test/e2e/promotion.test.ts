@@ -155,6 +155,21 @@ describe('promotion dev → prod', () => {
     expect(fleet().model.prs.filter((p) => p.open)).toEqual([]);
   });
 
+  it('holds the gate while dev soaks and opens it on its own when the soak ends (timer, no new event)', async () => {
+    await boot(CONFIG.replace('    clusters: [cloud-dev, munich-dev]\n', '    clusters: [cloud-dev, munich-dev]\n    gates:\n      soak: 2s\n'));
+    const sha = seeded.commit({ 'apps/webapp/overlays/dev/kustomization.yaml': readFileSync(path.join(FLEET, 'apps/webapp/overlays/dev/kustomization.yaml'), 'utf8').replace('newTag: 1.4.0 #', 'newTag: 1.6.0 #') }, 'webapp 1.6.0 in dev');
+    await push(sha, 'push-s');
+    await report('cloud-dev', 'dev', sha);
+    await report('munich-dev', 'dev', sha);
+    const head = (await fleet().store.ref(PROMOTION_BRANCH))!;
+    const gate = () => fleet().checkRuns.filter((r) => r.name === 'courier/gate/prod' && r.head_sha === head);
+    expect(gate()).toEqual([expect.objectContaining({ status: 'in_progress', output: expect.objectContaining({ title: 'Waiting for soak' }) })]);
+    expect(gate()[0]!.output!.summary).toMatch(/Courier evaluates again at \d{4}-/);
+    const deadline = Date.now() + 15_000;
+    while (gate()[0]?.status !== 'completed' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(gate()).toEqual([expect.objectContaining({ status: 'completed', conclusion: 'success' })]);
+  });
+
   it('a dev cluster that fails on the change blocks the promotion and rejects the versions it would carry', async () => {
     await boot();
     const sha = seeded.commit({ 'apps/webapp/overlays/dev/kustomization.yaml': readFileSync(path.join(FLEET, 'apps/webapp/overlays/dev/kustomization.yaml'), 'utf8').replace('newTag: 1.4.0 #', 'newTag: 1.6.0 #') }, 'webapp 1.6.0 in dev');
