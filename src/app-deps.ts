@@ -6,6 +6,7 @@ import type { ProbotOctokit } from 'probot';
 import type { ConfigProblem } from './core/config/index.ts';
 import type { JobOutcome } from './jobs/job-outcome.ts';
 import type { JobRequest } from './jobs/jobs.ts';
+import type { FleetStateStore } from './core/fleet-state/fleet-state.ts';
 
 
 /** The part of a validated `.github/courier.yml` the app itself reads. */
@@ -76,6 +77,10 @@ export interface AppDeps {
    * call for: promotion PRs and their `courier/gate/<env>` check runs. Absent = promotions off.
    */
   promote?(target: JobTarget, only?: { to?: string }): Promise<unknown>;
+  /** The repository's holds, rejections and freezes (the dashboard issue), for `/courier hold|release`. */
+  fleetState?(target: JobTarget): FleetStateStore;
+  /** What each promotion step waits for now, without writing anything (`/courier plan`). */
+  explain?(target: JobTarget): Promise<Array<{ from: string; to: string; skipped?: string; decision?: { ready: boolean; verdict: { open: boolean; gates: Array<{ gate: string; state: string; detail: string }> } } }>>;
   /** Extra HTTP routes (registry notifications, cluster reports). */
   httpRoutes?: HttpRoute[];
   now(): Date;

@@ -8,7 +8,9 @@ import { createImageJob, type ImageRequest } from './image-job.ts';
 import { createImageResync } from './image-resync.ts';
 import type { JobOutcome } from './job-outcome.ts';
 import { runJob, type JobRunnerDeps } from './job-runner.ts';
-import { isRejected, memoryFleetStateStore, type FleetStateStore } from '../core/fleet-state/fleet-state.ts';
+import { EMPTY_FLEET_STATE, isRejected, type FleetStateStore } from '../core/fleet-state/fleet-state.ts';
+import { DashboardCache, githubDashboard } from '../github/dashboard-issue.ts';
+import { fromOctokit, type OctokitLike } from '../github/github-client.ts';
 import { createPromotionPipeline, type StepReport } from './promotion-pipeline.ts';
 
 /** A request for any job, tagged with its kind. */
@@ -31,21 +33,23 @@ export function createJobs(deps: JobsDeps): {
   runJob: (target: JobTarget, request: JobRequest) => Promise<JobOutcome[]>;
   resync: (target: JobTarget) => Promise<JobOutcome[]>;
   promote: (target: JobTarget, only?: { to?: string }) => Promise<StepReport[]>;
+  fleetState: (target: JobTarget) => FleetStateStore;
+  explain: (target: JobTarget) => Promise<StepReport[]>;
 } {
   const image = createImageJob(deps.describeRelease ? { describeRelease: deps.describeRelease } : {});
-  const stores = new Map<string, FleetStateStore>();
-  const fleetState = deps.fleetState ?? ((target: JobTarget) => {
-    const key = `${target.owner}/${target.repo}`;
-    let store = stores.get(key);
-    if (!store) stores.set(key, (store = memoryFleetStateStore()));
-    return store;
-  });
+  // Holds, rejections and freezes live in the repository's dashboard issue (GitHub), not in memory.
+  const dashboards = new DashboardCache();
+  const dashboardOf = (target: JobTarget) => githubDashboard(fromOctokit(target.octokit as unknown as OctokitLike), { owner: target.owner, repo: target.repo }, dashboards);
+  const fleetState = deps.fleetState ?? dashboardOf;
 
   const runJobFor = async (target: JobTarget, request: JobRequest): Promise<JobOutcome[]> => {
     switch (request.kind) {
       case 'image': {
         // A version a cluster failed on is never proposed again until someone releases it.
-        const state = await fleetState(target).read();
+        const state = await fleetState(target).read().catch((error: unknown) => {
+          deps.log.warn({ repo: `${target.owner}/${target.repo}` }, `${(error as Error).message}; rejections are not applied to this release`);
+          return EMPTY_FLEET_STATE;
+        });
         const releases = request.releases.filter((r) => !isRejected(state, r.repository, r.tag));
         if (releases.length < request.releases.length) {
           const dropped = request.releases.filter((r) => !releases.includes(r)).map((r) => `${r.repository}:${r.tag}`);
@@ -56,9 +60,12 @@ export function createJobs(deps: JobsDeps): {
       }
     }
   };
-  const promotion = createPromotionPipeline({ ...deps, fleetState });
-  const promotionOutcomes = async (target: JobTarget): Promise<JobOutcome[]> =>
-    (await promotion.evaluate(target)).flatMap((step) => (step.outcome ? [step.outcome] : []));
+  const promotion = createPromotionPipeline({ ...deps, fleetState, ...(deps.fleetState ? {} : { dashboard: dashboardOf }) });
+  // The resync re-reads the dashboard (someone may have edited it) and refreshes what it shows.
+  const promotionOutcomes = async (target: JobTarget): Promise<JobOutcome[]> => {
+    dashboards.forget({ owner: target.owner, repo: target.repo });
+    return (await promotion.evaluate(target, { refresh: true })).flatMap((step) => (step.outcome ? [step.outcome] : []));
+  };
   const resyncs = [createImageResync({ listTags: deps.listTags, runJob: runJobFor, log: deps.log, now: deps.now }), promotionOutcomes];
   return {
     runJob: runJobFor,
@@ -68,6 +75,8 @@ export function createJobs(deps: JobsDeps): {
       return outcomes;
     },
     promote: coalesced(promotion.evaluate),
+    fleetState,
+    explain: (target) => promotion.evaluate(target, { dryRun: true }),
   };
 }
 

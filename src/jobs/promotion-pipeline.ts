@@ -12,7 +12,10 @@ import type { JobTarget } from '../app-deps.ts';
 import { validateCourierConfig, type CourierConfig } from '../core/config/index.ts';
 import type { FleetState, FleetStateStore, Rejection } from '../core/fleet-state/fleet-state.ts';
 import { planPromotion } from '../core/promotion/plan-promotion.ts';
-import { readInventory } from '../core/promotion/read-inventory.ts';
+import { readInventory, type Inventory } from '../core/promotion/read-inventory.ts';
+import type { ClusterHealth } from '../core/dashboard/render-dashboard.ts';
+import { formatCheckRunName } from '../core/reconcile/check-run-name.ts';
+import type { DashboardContent } from '../github/dashboard-issue.ts';
 import { decidePromotionStep, gateSummary, type StepCheckRun, type StepDecision } from '../core/promotion/promotion-step.ts';
 import { formatBranch } from '../core/proposal/names.ts';
 import { createCheckRun, listCheckRuns, updateCheckRun } from '../github/check-runs.ts';
@@ -29,6 +32,8 @@ export const gateCheckName = (environment: string): string => `courier/gate/${en
 export interface PromotionPipelineDeps extends JobRunnerDeps {
   /** The repository's fleet state (holds, rejections, freezes), kept in GitHub. */
   fleetState(target: JobTarget): FleetStateStore;
+  /** The repository's dashboard issue, refreshed at resync (`refresh`); absent = no dashboard. */
+  dashboard?(target: JobTarget): { show(content: DashboardContent): Promise<void> };
   /** Courier's GitHub App id: runs written by any other app never open a gate. */
   appId?: number;
   /** Timers for soak and window ends; tests pass a fake. Handles are unref'd by the default. */
@@ -71,7 +76,7 @@ export function createPromotionPipeline(deps: PromotionPipelineDeps) {
     );
   }
 
-  async function evaluate(target: JobTarget, only?: { to?: string }): Promise<StepReport[]> {
+  async function evaluate(target: JobTarget, only?: { to?: string; dryRun?: boolean; refresh?: boolean }): Promise<StepReport[]> {
     const validated = validateCourierConfig(target.config);
     if (!validated.ok) return [];
     const config = validated.config;
@@ -81,13 +86,23 @@ export function createPromotionPipeline(deps: PromotionPipelineDeps) {
     const gh = fromOctokit(target.octokit as unknown as OctokitLike);
     const handle = { owner: target.owner, repo: target.repo, cloneUrl: target.cloneUrl, token: async () => ((await target.octokit.auth({ type: 'installation' })) as { token: string }).token };
     // One look at Git for every step: the head and the last change of each source environment.
-    const { head, changes } = await deps.cloneCache.withCheckout(handle, target.defaultBranch, async (checkout) => {
+    const { head, changes, inventories } = await deps.cloneCache.withCheckout(handle, target.defaultBranch, async (checkout) => {
       const found = new Map<string, string | undefined>();
       for (const step of steps) found.set(step.from.name, await checkout.lastChange?.(step.from.paths));
-      return { head: checkout.sha, changes: found };
+      // The dashboard's version table, read at resync only: the hot path reads no file.
+      const files = only?.refresh && deps.dashboard ? (await checkout.readFiles((p) => /\.ya?ml$/i.test(p) || p.endsWith('Kustomization'))).files : undefined;
+      const pinned = files ? config.environments.map((e) => ({ name: e.name, inventory: readInventory(files, config, e.name) })) : undefined;
+      return { head: checkout.sha, changes: found, inventories: pinned };
     });
     const store = deps.fleetState(target);
-    let state = await store.read();
+    let state: FleetState;
+    try {
+      state = await store.read();
+    } catch (error) {
+      // Holds and rejections cannot be read: promoting without them could cross a hold. Nothing moves.
+      deps.log.warn({ repo: `${target.owner}/${target.repo}` }, `promotions paused: ${(error as Error).message}`);
+      return steps.map(({ from, to }) => ({ from: from.name, to: to.name, skipped: (error as Error).message }));
+    }
     const reports: StepReport[] = [];
     for (const { from, to } of steps) {
       const report: StepReport = { from: from.name, to: to.name };
@@ -105,12 +120,13 @@ export function createPromotionPipeline(deps: PromotionPipelineDeps) {
       const runs = await stepRuns(gh, repo, from.name, change, head, deps.appId);
       const now = deps.now();
       let decision = decidePromotionStep({ from, to, runs, state, subjects: state.holds.map((h) => h.subject), approvals: [], now });
-      if (decision.failed.length > 0) {
+      if (decision.failed.length > 0 && !only?.dryRun) {
         state = await reject(target, store, config, from.name, to.name, decision.failed, change);
         decision = decidePromotionStep({ from, to, runs, state, subjects: [], approvals: [], now });
       }
       report.decision = decision;
       const key = `${target.owner}/${target.repo}#${from.name}->${to.name}`;
+      if (only?.dryRun) continue;
       if (!decision.ready) {
         schedule(target, key, decision.verdict.recheckAt, now);
         continue;
@@ -127,6 +143,9 @@ export function createPromotionPipeline(deps: PromotionPipelineDeps) {
       }
       await writeGateCheck(gh, repo, pr.number, to.name, decision, now, outcome);
       schedule(target, key, decision.verdict.recheckAt, now);
+    }
+    if (only?.refresh && deps.dashboard && !only.dryRun) {
+      await deps.dashboard(target).show(await dashboardContent(gh, repo, config, head, reports, inventories, deps.now(), deps.appId));
     }
     return reports;
   }
@@ -201,4 +220,46 @@ async function writeGateCheck(gh: GitHubClient, repo: { owner: string; repo: str
   if (same) return; // an evaluation that changes nothing writes nothing
   if (existing) await updateCheckRun(gh, repo, existing.id, body);
   else await createCheckRun(gh, repo, { name, head_sha: sha, ...body });
+}
+
+/** What the dashboard shows, from this evaluation: health from Courier's runs on the head, steps, versions, open PRs. */
+async function dashboardContent(
+  gh: GitHubClient,
+  repo: { owner: string; repo: string },
+  config: CourierConfig,
+  head: string,
+  reports: StepReport[],
+  inventories: Array<{ name: string; inventory: Inventory }> | undefined,
+  now: Date,
+  appId: number | undefined,
+): Promise<DashboardContent> {
+  const runs = (await listCheckRuns(gh, repo, head)).filter((r) => appId === undefined || r.appId === null || r.appId === appId);
+  const health = (env: string, cluster: string): ClusterHealth => {
+    const run = runs.find((r) => r.name === formatCheckRunName(env, cluster));
+    if (!run) return 'unknown';
+    if (run.status !== 'completed') return 'reconciling';
+    return run.conclusion === 'success' ? 'healthy' : run.conclusion === 'neutral' ? 'unknown' : 'failing';
+  };
+  const { data } = await gh.request<Array<{ number: number; title: string; html_url: string; head: { ref: string } }>>('GET /repos/{owner}/{repo}/pulls', { ...repo, state: 'open', per_page: 100 });
+  const versionOf = (e: { tag?: string; digest?: string; version?: string }): string => e.version ?? `${e.tag ?? ''}${e.digest ? `@${e.digest.slice(0, 19)}…` : ''}`;
+  return {
+    repository: `${repo.owner}/${repo.repo}`,
+    environments: config.environments.map((env) => {
+      const inv = inventories?.find((i) => i.name === env.name)?.inventory;
+      return {
+        name: env.name,
+        clusters: env.clusters.map((c) => ({ name: c, health: health(env.name, c), commit: head })),
+        inventory: inv ? [...[...inv.images.values()].map((i) => ({ entry: i.repository, version: versionOf(i) })), ...[...inv.charts.values()].map((c) => ({ entry: c.key, version: c.version }))] : [],
+      };
+    }),
+    steps: reports.map((r) => ({
+      from: r.from,
+      to: r.to,
+      state: r.skipped ? 'not evaluated' : r.decision?.verdict.open ? 'open' : r.decision?.ready ? 'gated' : r.decision?.failed.length ? 'blocked' : 'waiting',
+      waitsFor: r.skipped ? [r.skipped] : (r.decision?.verdict.gates ?? []).filter((g) => g.state !== 'open').map((g) => `${g.gate}: ${g.detail}`),
+      ...(r.outcome?.pullRequest ? { pullRequest: r.outcome.pullRequest } : {}),
+    })),
+    pullRequests: (data ?? []).filter((p) => p.head.ref.startsWith('courier/')).map((p) => ({ number: p.number, title: p.title, url: p.html_url })),
+    updatedAt: now.toISOString(),
+  };
 }

@@ -77,14 +77,16 @@ describe('image release → pull request', () => {
     expect(await store.changedPaths(base, head)).toEqual([DEV_OVERLAY]);
     const before = (await store.readFile(base, DEV_OVERLAY))!;
     expect(await store.readFile(head, DEV_OVERLAY)).toBe(before.replace('newTag: 1.4.0 #', 'newTag: 1.5.0 #'));
-    // One release event, installation token included: 7 requests, 3 of them mutating (the label is new).
+    // One release event, installation token included: 8 requests, 3 of them mutating (the label is new);
+    // the dashboard issue (rejected versions) is read once per repository and process.
     expect(stack!.fake.counts()).toEqual({
-      total: 7,
+      total: 8,
       mutating: 3,
       byRoute: {
         'POST /app/installations/{id}/access_tokens': 1,
         'GET /installation/repositories': 1,
         'GET /repos/{owner}/{repo}/contents/{path}': 1,
+        'GET /repos/{owner}/{repo}/issues': 1,
         'POST /graphql CourierPublishState': 1,
         'POST /repos/{owner}/{repo}/labels': 1,
         'POST /graphql CourierPublish': 1,

@@ -46,6 +46,18 @@ export interface FakeRepo {
   reviews: Map<number, { user: { login: string }; state: string }[]>;
   /** Repository permission by login (`admin`, `maintain`, `write`, `triage`, `read`); others are not collaborators. */
   permissions: Map<string, string>;
+  /** Issues (not pull requests): numbered from 1000 so they never meet the model's PR numbers. */
+  issues: FakeIssue[];
+}
+
+/** An issue of the fake, with its comments and their reactions. */
+export interface FakeIssue {
+  number: number;
+  title: string;
+  body: string;
+  labels: string[];
+  state: 'open' | 'closed';
+  comments: Array<{ id: number; issue: number; body: string; reactions: string[] }>;
 }
 
 /** One request as the fake saw it. */
@@ -106,6 +118,10 @@ const notFound: Reply = { status: 404, body: { message: 'Not Found', documentati
 export class FakeGitHubServer {
   readonly requests: SeenRequest[] = [];
   readonly repos: FakeRepo[] = [];
+  /** Comments Courier wrote on pull requests (issue comments live on their issue). */
+  readonly prComments: Array<{ id: number; issue: number; body: string; reactions: string[] }> = [];
+  /** Reactions Courier added to comments. */
+  readonly reactions: Array<{ comment: number; content: string }> = [];
   /** Installation tokens issued, with their installation. */
   readonly tokens = new Map<string, number>();
   private server!: Server;
@@ -121,7 +137,7 @@ export class FakeGitHubServer {
     for (const init of inits) {
       const store = new GitStore(init.bareDir);
       const model = new GitHubModel(store, { owner: init.owner, name: init.name, defaultBranch: init.defaultBranch ?? 'main', id: `R_${init.owner}_${init.name}` }, { clock: () => performance.now() });
-      this.repos.push({ init, store, model, checkRuns: [], reviews: new Map(), permissions: new Map() });
+      this.repos.push({ init, store, model, checkRuns: [], reviews: new Map(), permissions: new Map(), issues: [] });
     }
     this.routes = this.buildRoutes();
   }
@@ -331,6 +347,11 @@ export class FakeGitHubServer {
         const runs = r.checkRuns.filter((c) => c.head_sha === req.params.ref && (!req.query.get('check_name') || c.name === req.query.get('check_name'))).reverse();
         return { status: 200, body: { total_count: runs.length, check_runs: runs } };
       })),
+      route('GET', '/repos/{owner}/{repo}/pulls', inRepo((r, req) => {
+        const state = req.query.get('state') ?? 'open';
+        const prs = r.model.prs.filter((p) => state === 'all' || (state === 'open') === p.open);
+        return { status: 200, body: prs.map((p) => ({ number: p.number, title: p.title, state: p.open ? 'open' : 'closed', html_url: `https://github.example/${r.init.owner}/${r.init.name}/pull/${p.number}`, head: { ref: p.head }, base: { ref: p.base } })) };
+      })),
       route('GET', '/repos/{owner}/{repo}/pulls/{pull_number}', inRepo(async (r, req) => {
         const pr = r.model.prs.find((p) => p.number === Number(req.params.pull_number));
         if (!pr) return notFound;
@@ -340,6 +361,37 @@ export class FakeGitHubServer {
       route('GET', '/repos/{owner}/{repo}/collaborators/{username}/permission', inRepo((r, req) => {
         const permission = r.permissions.get(req.params.username!);
         return permission ? { status: 200, body: { permission: permission === 'maintain' ? 'write' : permission === 'triage' ? 'read' : permission, role_name: permission, user: { login: req.params.username } } } : notFound;
+      })),
+      route('GET', '/repos/{owner}/{repo}/issues', inRepo((r, req) => {
+        const labels = (req.query.get('labels') ?? '').split(',').filter(Boolean);
+        const state = req.query.get('state') ?? 'open';
+        const found = r.issues.filter((i) => (state === 'all' || i.state === state) && labels.every((l) => i.labels.includes(l)));
+        return { status: 200, body: found.map((i) => ({ number: i.number, title: i.title, body: i.body, state: i.state, labels: i.labels.map((name) => ({ name })) })) };
+      })),
+      route('POST', '/repos/{owner}/{repo}/issues', inRepo((r, req) => {
+        const issue: FakeIssue = { number: 1000 + r.issues.length, title: req.body.title, body: req.body.body ?? '', labels: req.body.labels ?? [], state: 'open', comments: [] };
+        r.issues.push(issue);
+        return { status: 201, body: { number: issue.number, title: issue.title, body: issue.body } };
+      })),
+      route('PATCH', '/repos/{owner}/{repo}/issues/{issue_number}', inRepo((r, req) => {
+        const issue = r.issues.find((i) => i.number === Number(req.params.issue_number));
+        if (!issue) return notFound;
+        if (typeof req.body.body === 'string') issue.body = req.body.body;
+        if (typeof req.body.title === 'string') issue.title = req.body.title;
+        return { status: 200, body: { number: issue.number, title: issue.title, body: issue.body } };
+      })),
+      route('POST', '/repos/{owner}/{repo}/issues/{issue_number}/comments', inRepo((r, req) => {
+        const number = Number(req.params.issue_number);
+        const issue = r.issues.find((i) => i.number === number) ?? (r.model.prs.some((p) => p.number === number) ? undefined : null);
+        if (issue === null) return notFound;
+        const comment = { id: this.checkRunSeq++, issue: number, body: req.body.body as string, reactions: [] as string[] };
+        if (issue) issue.comments.push(comment);
+        else this.prComments.push(comment);
+        return { status: 201, body: { id: comment.id, body: comment.body } };
+      })),
+      route('POST', '/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', inRepo((_r, req) => {
+        this.reactions.push({ comment: Number(req.params.comment_id), content: req.body.content as string });
+        return { status: 201, body: { content: req.body.content } };
       })),
       route('GET', '/repos/{owner}/{repo}/commits/{ref}', inRepo(async (r, req) => {
         const date = await r.store.git.raw(['show', '-s', '--format=%cI', req.params.ref!]).catch(() => '');

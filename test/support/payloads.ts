@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { CheckRunCompletedEvent, InstallationRepositoriesAddedEvent, PushEvent, RegistryPackagePublishedEvent, ReleasePublishedEvent, RepositoryDispatchEvent } from '@octokit/webhooks-types';
+import type { CheckRunCompletedEvent, InstallationRepositoriesAddedEvent, IssueCommentCreatedEvent, PushEvent, RegistryPackagePublishedEvent, ReleasePublishedEvent, RepositoryDispatchEvent } from '@octokit/webhooks-types';
 
 const require = createRequire(import.meta.url);
 const examples = require('@octokit/webhooks-examples/api.github.com/index.json') as Array<{ name: string; examples: unknown[] }>;
@@ -97,6 +97,24 @@ export function courierPromoteDispatch(owner: string, repo: string, installation
   const payload = example<RepositoryDispatchEvent>('repository_dispatch');
   payload.action = 'courier-promote';
   payload.client_payload = environment ? { environment } : {};
+  payload.repository.name = repo;
+  payload.repository.full_name = `${owner}/${repo}`;
+  payload.repository.owner.login = owner;
+  payload.repository.default_branch = 'main';
+  payload.installation = { id: installationId, node_id: `I_${installationId}` };
+  return payload;
+}
+
+/** An `issue_comment.created` on issue (or PR) `number` of `owner/repo` by `login` with `body`. */
+export function issueCommentCreated(owner: string, repo: string, number: number, login: string, body: string, installationId: number, opts: { bot?: boolean; id?: number } = {}): IssueCommentCreatedEvent {
+  const payload = example<IssueCommentCreatedEvent>('issue_comment');
+  payload.action = 'created';
+  payload.issue.number = number;
+  payload.comment.body = body;
+  payload.comment.id = opts.id ?? 900_000 + number;
+  payload.comment.user.login = login;
+  payload.comment.user.type = opts.bot ? 'Bot' : 'User';
+  payload.comment.performed_via_github_app = null;
   payload.repository.name = repo;
   payload.repository.full_name = `${owner}/${repo}`;
   payload.repository.owner.login = owner;
