@@ -12,7 +12,7 @@ import { releasesFromPackageEvent } from './handlers/package-release.ts';
 import type { InstallationCache } from './handlers/installation-cache.ts';
 import type { ReleaseBatcher } from './handlers/release-batcher.ts';
 import { releasesFromSourceRelease } from './handlers/source-release.ts';
-import { promoteOnCheckRun, promoteOnDispatch, promoteOnPush } from './handlers/promotion-events.ts';
+import { promoteOnCheckRun, promoteOnDispatch, promoteOnPush, promoteOnReview } from './handlers/promotion-events.ts';
 import { handleCommentCommands } from './handlers/comment-commands.ts';
 
 /** The long-lived pieces the app shares with the server. */
@@ -47,6 +47,7 @@ export function courierApp(services: AppServices): ApplicationFunction {
     });
     app.on('check_run.completed', (context) => promoteOnCheckRun(context, deps, cache));
     app.on('issue_comment.created', (context) => handleCommentCommands(context, deps, cache));
+    app.on(['pull_request_review.submitted', 'pull_request_review.dismissed'], (context) => promoteOnReview(context, deps, cache));
     app.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened'], (context) =>
       checkConfigOnPullRequest(context, deps),
     );

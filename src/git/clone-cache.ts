@@ -65,6 +65,8 @@ export interface Checkout {
    * pathspec: `**` crosses folders), or undefined when none did. Trees only: works on the blob-less cache.
    */
   lastChange?(globs: readonly string[]): Promise<string | undefined>;
+  /** Up to `n` commits at or before the checked-out one that changed a path matching the globs, newest first. */
+  history?(globs: readonly string[], n: number): Promise<string[]>;
   /** Paths the checked-out commit changed against its first parent (every path for a root commit). */
   changedPaths?(): Promise<string[]>;
   /** The first parent's text files (none for a root commit), read like `readFiles`. */
@@ -181,6 +183,11 @@ export class CloneCache {
         if (globs.length === 0) return undefined;
         const out = await this.git(ctx, ['log', '-1', '--format=%H', sha, '--', ...globs.map((g) => `:(glob)${g}`)]);
         return out.trim() || undefined;
+      },
+      history: async (globs, n) => {
+        if (globs.length === 0) return [];
+        const out = await this.git(ctx, ['log', `-n${n}`, '--format=%H', sha, '--', ...globs.map((g) => `:(glob)${g}`)]);
+        return out.split('\n').filter(Boolean);
       },
       readParentFiles: async (filter) => {
         const parent = (await this.git(ctx, ['rev-list', '--parents', '-n', '1', sha])).trim().split(' ')[1];

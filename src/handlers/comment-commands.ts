@@ -15,7 +15,7 @@ import { hasWritePermission } from '../github/write-permission.ts';
 import { configuredTargets } from './fan-out.ts';
 import type { InstallationCache } from './installation-cache.ts';
 
-type Deps = Pick<AppDeps, 'validateConfig' | 'promote' | 'fleetState' | 'explain' | 'now'>;
+type Deps = Pick<AppDeps, 'validateConfig' | 'promote' | 'fleetState' | 'explain' | 'rollback' | 'now'>;
 
 /** Handles `issue_comment.created`. */
 export async function handleCommentCommands(context: Context<'issue_comment.created'>, deps: Deps, cache?: InstallationCache): Promise<void> {
@@ -105,7 +105,16 @@ async function run(command: CourierCommand | CommandError, target: JobTarget, lo
       });
       return { ok: true, text: ['What Courier would do now:', '', '| Step | Now | Waiting for |', '|---|---|---|', ...rows].join('\n') };
     }
-    case 'rollback':
+    case 'rollback': {
+      if (!environments.includes(command.target)) {
+        return { ok: false, text: `\`${command.target}\` is not an environment (${environments.map((e) => `\`${e}\``).join(', ')}); rolling back one cluster of a staged rollout is not enabled yet. Nothing was changed.` };
+      }
+      if (!deps.rollback) return { ok: false, text: 'Rollbacks are not available in this deployment.' };
+      const outcome = await deps.rollback(target, command.target, login);
+      if (typeof outcome === 'string') return { ok: false, text: `No rollback of **${command.target}**: ${outcome}.` };
+      const pr = outcome.pullRequest ? ` #${outcome.pullRequest.number}` : '';
+      return { ok: true, text: `Rolling **${command.target}** back to its last healthy versions${pr ? ` in${pr}` : ' (nothing differs)'}; promotions out of it are frozen until \`/courier release ${command.target}\`.` };
+    }
     case 'rollout':
     case 'stage':
     case 'rotate-keys':

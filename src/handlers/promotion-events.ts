@@ -2,7 +2,8 @@
  * What re-evaluates promotions (level-triggered, so any one of them is enough): a push to the default
  * branch, the completion of one of Courier's own `courier/<env>/<cluster>` check runs, and a
  * `repository_dispatch` of type `courier-promote` (client_payload `{"environment": "<env>"}` to
- * evaluate only the step into it). The resync evaluates every repository too.
+ * evaluate only the step into it), and a review of a promotion PR (an approval gate). The resync
+ * evaluates every repository too.
  */
 import type { Context } from 'probot';
 import type { AppDeps, AppLog } from '../app-deps.ts';
@@ -57,4 +58,11 @@ export async function promoteOnDispatch(context: Context<'repository_dispatch'>,
     return;
   }
   await evaluate(context as never, deps, `${PROMOTE_DISPATCH_TYPE} dispatch`, cache, environment ? { to: environment } : undefined);
+}
+
+/** `pull_request_review.submitted|dismissed` on a promotion PR: an approval may open its gate. */
+export async function promoteOnReview(context: Context<'pull_request_review'>, deps: Deps, cache?: InstallationCache): Promise<void> {
+  const pr = context.payload.pull_request;
+  if (!pr.head.ref.startsWith('courier/promote/')) return;
+  await evaluate(context as never, deps, `review ${context.payload.review.state} on #${pr.number}`, cache);
 }

@@ -35,6 +35,7 @@ export function createJobs(deps: JobsDeps): {
   promote: (target: JobTarget, only?: { to?: string }) => Promise<StepReport[]>;
   fleetState: (target: JobTarget) => FleetStateStore;
   explain: (target: JobTarget) => Promise<StepReport[]>;
+  rollback: (target: JobTarget, environment: string, by: string) => Promise<JobOutcome | string>;
 } {
   const image = createImageJob(deps.describeRelease ? { describeRelease: deps.describeRelease } : {});
   // Holds, rejections and freezes live in the repository's dashboard issue (GitHub), not in memory.
@@ -77,6 +78,7 @@ export function createJobs(deps: JobsDeps): {
     promote: coalesced(promotion.evaluate),
     fleetState,
     explain: (target) => promotion.evaluate(target, { dryRun: true }),
+    rollback: (target, environment, by) => promotion.rollbackNow(target, environment, by),
   };
 }
 

@@ -24,6 +24,7 @@ import { writeApprovals } from '../github/write-permission.ts';
 import type { JobOutcome } from './job-outcome.ts';
 import { runJob, type JobRunnerDeps } from './job-runner.ts';
 import { createPromotionJob } from './promotion-job.ts';
+import { createRollbackJob } from './rollback-job.ts';
 
 /** The check run on a promotion PR's head that carries its gates. */
 export const gateCheckName = (environment: string): string => `courier/gate/${environment}`;
@@ -48,6 +49,8 @@ export interface StepReport {
   change?: string;
   decision?: StepDecision;
   outcome?: JobOutcome;
+  /** With `rollback: auto`, what the rollback of the source environment did (or why it could not). */
+  rollback?: JobOutcome | string;
   /** Why the step was not evaluated (no clusters, nothing changed yet). */
   skipped?: string;
 }
@@ -55,6 +58,7 @@ export interface StepReport {
 /** Builds the pipeline: `evaluate(target)` runs every step of the repository once. */
 export function createPromotionPipeline(deps: PromotionPipelineDeps) {
   const job = createPromotionJob();
+  const rollbackJob = createRollbackJob();
   const timers = deps.timers ?? {
     set: (fn: () => void, ms: number) => setTimeout(fn, Math.min(ms, 2 ** 31 - 1)).unref(),
     clear: (handle: unknown) => clearTimeout(handle as NodeJS.Timeout),
@@ -122,12 +126,20 @@ export function createPromotionPipeline(deps: PromotionPipelineDeps) {
       let decision = decidePromotionStep({ from, to, runs, state, subjects: state.holds.map((h) => h.subject), approvals: [], now });
       if (decision.failed.length > 0 && !only?.dryRun) {
         state = await reject(target, store, config, from.name, to.name, decision.failed, change);
+        if (from.rollback === 'auto' && !state.freezes.some((f) => f.environment === from.name)) {
+          const reason = `${decision.failed.join(', ')} failed to apply ${change.slice(0, 7)}`;
+          report.rollback = await rollback(target, config, from.name, change, reason);
+          state = await store.update((s) => (s.freezes.some((f) => f.environment === from.name) ? s : { ...s, freezes: [...s.freezes, { environment: from.name, reason, at: now.toISOString() }] }));
+        }
         decision = decidePromotionStep({ from, to, runs, state, subjects: [], approvals: [], now });
       }
       report.decision = decision;
       const key = `${target.owner}/${target.repo}#${from.name}->${to.name}`;
       if (only?.dryRun) continue;
       if (!decision.ready) {
+        // A step that cannot go on (a failure, a freeze) must not leave an older PR's gate green:
+        // auto-merge would still merge it.
+        if (decision.failed.length > 0 || decision.frozen) await closeGate(gh, repo, target.owner, formatBranch({ kind: 'promotion', environment: to.name, subject: from.name }), to.name, decision, now);
         schedule(target, key, decision.verdict.recheckAt, now);
         continue;
       }
@@ -148,6 +160,50 @@ export function createPromotionPipeline(deps: PromotionPipelineDeps) {
       await deps.dashboard(target).show(await dashboardContent(gh, repo, config, head, reports, inventories, deps.now(), deps.appId));
     }
     return reports;
+  }
+
+  /**
+   * Rolls `environment` back to its last all-green commit before `change` (newest of its last 20
+   * changes on which every one of its clusters has a successful Courier run), through the one write path.
+   */
+  async function rollback(target: JobTarget, config: CourierConfig, environment: string, change: string, reason: string): Promise<JobOutcome | string> {
+    const env = config.environments.find((e) => e.name === environment)!;
+    const gh = fromOctokit(target.octokit as unknown as OctokitLike);
+    const repo = { owner: target.owner, repo: target.repo };
+    const handle = { owner: target.owner, repo: target.repo, cloneUrl: target.cloneUrl, token: async () => ((await target.octokit.auth({ type: 'installation' })) as { token: string }).token };
+    const older = await deps.cloneCache.withCheckout(handle, change, async (checkout) => ((await checkout.history?.(env.paths, 21)) ?? []).slice(1));
+    let good: string | undefined;
+    for (const sha of older) {
+      const runs = (await listCheckRuns(gh, repo, sha)).filter((r) => deps.appId === undefined || r.appId === null || r.appId === deps.appId);
+      if (env.clusters.every((c) => runs.some((r) => r.name === formatCheckRunName(environment, c) && r.status === 'completed' && r.conclusion === 'success'))) {
+        good = sha;
+        break;
+      }
+    }
+    if (!good) {
+      const why = `no earlier change of ${environment} (last ${older.length}) was reported healthy by every cluster; roll back by hand`;
+      deps.log.warn({ repo: `${target.owner}/${target.repo}` }, why);
+      return why;
+    }
+    const goodFiles = await deps.cloneCache.withCheckout(handle, good, async (checkout) => (await checkout.readFiles((p) => /\.ya?ml$/i.test(p) || p.endsWith('Kustomization') || p.endsWith('.sourceignore'))).files);
+    const [outcome] = await runJob(rollbackJob, target, { kind: 'rollback', environment, goodCommit: good, goodFiles, reason }, deps);
+    return outcome ?? 'nothing to roll back';
+  }
+
+  /** `/courier rollback <environment>`: back to the last all-green commit before its latest change, and frozen. */
+  async function rollbackNow(target: JobTarget, environment: string, by: string): Promise<JobOutcome | string> {
+    const validated = validateCourierConfig(target.config);
+    if (!validated.ok) return 'the config is invalid';
+    const config = validated.config;
+    const env = config.environments.find((e) => e.name === environment);
+    if (!env) return `unknown environment "${environment}": ${config.environments.map((e) => e.name).join(', ')}`;
+    const handle = { owner: target.owner, repo: target.repo, cloneUrl: target.cloneUrl, token: async () => ((await target.octokit.auth({ type: 'installation' })) as { token: string }).token };
+    const change = await deps.cloneCache.withCheckout(handle, target.defaultBranch, async (checkout) => checkout.lastChange?.(env.paths));
+    if (!change) return `no commit changed ${environment} yet`;
+    const reason = `@${by} asked for it after ${change.slice(0, 7)}`;
+    const outcome = await rollback(target, config, environment, change, reason);
+    await deps.fleetState(target).update((s) => (s.freezes.some((f) => f.environment === environment) ? s : { ...s, freezes: [...s.freezes, { environment, reason, at: deps.now().toISOString() }] }));
+    return outcome;
   }
 
   /** Records the versions `from` would promote as rejected by the failing clusters (once each). */
@@ -182,7 +238,7 @@ export function createPromotionPipeline(deps: PromotionPipelineDeps) {
     });
   }
 
-  return { evaluate, job, branchOf: (from: string, to: string) => formatBranch({ kind: 'promotion', environment: to, subject: from }) };
+  return { evaluate, rollbackNow, job, branchOf: (from: string, to: string) => formatBranch({ kind: 'promotion', environment: to, subject: from }) };
 }
 
 /** The source environment's runs on the change and on the head (which descends from it). */
@@ -197,6 +253,13 @@ async function stepRuns(gh: GitHubClient, repo: { owner: string; repo: string },
     }
   }
   return runs;
+}
+
+/** Sets the gate of the step's open PR (if any) to what a blocked decision says. */
+async function closeGate(gh: GitHubClient, repo: { owner: string; repo: string }, owner: string, branch: string, to: string, decision: StepDecision, now: Date): Promise<void> {
+  const { data } = await gh.request<Array<{ number: number; head: { ref: string; sha: string } }>>('GET /repos/{owner}/{repo}/pulls', { ...repo, state: 'open', head: `${owner}:${branch}`, per_page: 5 });
+  const pr = (data ?? []).find((p) => p.head.ref === branch);
+  if (pr) await writeGateCheck(gh, repo, pr.number, to, decision, now, { kind: 'promotion', environment: to, action: 'unchanged', headSha: pr.head.sha });
 }
 
 /** Creates or updates `courier/gate/<to>` on the promotion PR's head commit. */

@@ -50,7 +50,7 @@ export function createCourierDeps(
     ...(details ? { describeRelease } : {}),
     ...(appId !== undefined ? { appId } : {}),
   });
-  const deps: AppDeps = { validateConfig: validateCourierConfig, runJob: jobs.runJob, resync: jobs.resync, promote: jobs.promote, fleetState: jobs.fleetState, explain: jobs.explain, now };
+  const deps: AppDeps = { validateConfig: validateCourierConfig, runJob: jobs.runJob, resync: jobs.resync, promote: jobs.promote, fleetState: jobs.fleetState, explain: jobs.explain, rollback: jobs.rollback, now };
   const clusterSecrets = env.COURIER_CLUSTER_SECRETS_FILE ? loadClusterSecrets(env.COURIER_CLUSTER_SECRETS_FILE) : new Map<string, string>();
   if (clusterSecrets.size === 0) log.warn({}, 'no COURIER_CLUSTER_SECRETS_FILE (or it names no cluster): every cluster report will be refused');
   const routes = (services: ServerServices, metricsRegistry: Registry) =>

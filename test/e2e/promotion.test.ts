@@ -14,7 +14,7 @@ import { parseMetadata } from '../../src/core/proposal/names.ts';
 import { signatureHeaders } from '../../src/core/reconcile/signature.ts';
 import { startCourierStack, type CourierStack } from '../support/courier-stack.ts';
 import { seedBareRepo, type SeededRepo } from '../support/bare-repo.ts';
-import { checkRunCompleted, courierPromoteDispatch, pushTo, registryPackagePublished } from '../support/payloads.ts';
+import { checkRunCompleted, courierPromoteDispatch, issueCommentCreated, pullRequestReviewSubmitted, pushTo, registryPackagePublished } from '../support/payloads.ts';
 
 const FLEET = path.resolve(import.meta.dirname, '../../examples/fleet');
 const INSTALLATION = 4343;
@@ -198,4 +198,77 @@ describe('promotion dev → prod', () => {
     await stack!.courier.batcher.drain();
     expect(imagePrs().map((p) => parseMetadata(p.body)?.images)).toEqual([[expect.objectContaining({ repository: 'ghcr.io/acme/webapp', tag: '1.7.0' })]]);
   });
+
+  it('with rollback: auto, a failing dev cluster opens a PR back to the last all-green versions and freezes dev', async () => {
+    await boot(CONFIG.replace('    clusters: [cloud-dev, munich-dev]\n', '    clusters: [cloud-dev, munich-dev]\n    rollback: auto\n'));
+    const green = (await fleet().store.ref('main'))!;
+    await report('cloud-dev', 'dev', green);
+    await report('munich-dev', 'dev', green); // the seeded fleet is healthy everywhere in dev
+    const promotedBefore = fleet().model.prs.filter((p) => p.head === PROMOTION_BRANCH).length;
+    const overlay = readFileSync(path.join(FLEET, 'apps/webapp/overlays/dev/kustomization.yaml'), 'utf8');
+    const bad = seeded.commit({ 'apps/webapp/overlays/dev/kustomization.yaml': overlay.replace('newTag: 1.4.0 #', 'newTag: 1.6.0 #') }, 'webapp 1.6.0 in dev');
+    await push(bad, 'push-bad');
+    await report('cloud-dev', 'dev', bad);
+    await report('munich-dev', 'dev', bad, 'failure');
+    const rollback = fleet().model.prs.find((p) => p.head === 'courier/promote/dev/rollback')!;
+    expect(rollback).toMatchObject({ open: true, base: 'main' });
+    expect(rollback.body).toContain(`the versions of \`${green.slice(0, 12)}\``);
+    expect(rollback.body).toContain('because munich-dev failed to apply');
+    const head = (await fleet().store.ref('courier/promote/dev/rollback'))!;
+    expect(await fleet().store.changedPaths(bad, head)).toEqual(['apps/webapp/overlays/dev/kustomization.yaml']);
+    expect(await fleet().store.readFile(head, 'apps/webapp/overlays/dev/kustomization.yaml')).toBe(overlay);
+    // dev is frozen: the healthy recovery of munich-dev does not promote out of it.
+    await report('munich-dev', 'dev', bad);
+    // The promotion PR opened while dev was green keeps its head, and its gate now says why it cannot merge.
+    expect(promotedBefore).toBe(1);
+    const promotionHead = (await fleet().store.ref(PROMOTION_BRANCH))!;
+    const gate = fleet().checkRuns.filter((r) => r.name === 'courier/gate/prod' && r.head_sha === promotionHead);
+    expect(gate).toHaveLength(1);
+    expect(gate[0]).toMatchObject({ status: 'completed', conclusion: 'failure', output: { summary: expect.stringContaining('dev is frozen') } });
+    const dashboard = fleet().issues.find((i) => i.labels.includes('courier-dashboard'))!;
+    expect(dashboard.body).toContain('"freezes":[{"environment":"dev"');
+  });
+
+  it('with rollback: manual (the default), a failure opens no rollback PR; /courier rollback dev does', async () => {
+    await boot();
+    fleet().permissions.set('maintainer', 'admin');
+    const green = (await fleet().store.ref('main'))!;
+    await report('cloud-dev', 'dev', green);
+    await report('munich-dev', 'dev', green);
+    const overlay = readFileSync(path.join(FLEET, 'apps/webapp/overlays/dev/kustomization.yaml'), 'utf8');
+    const bad = seeded.commit({ 'apps/webapp/overlays/dev/kustomization.yaml': overlay.replace('newTag: 1.4.0 #', 'newTag: 1.6.0 #') }, 'webapp 1.6.0 in dev');
+    await push(bad, 'push-bad-m');
+    await report('cloud-dev', 'dev', bad);
+    await report('munich-dev', 'dev', bad, 'failure');
+    expect(fleet().model.prs.filter((p) => p.head === 'courier/promote/dev/rollback')).toEqual([]);
+    fleet().issues.push({ number: 1, title: 'ops', body: '', labels: [], state: 'open', comments: [] });
+    expect(await stack!.webhook('issue_comment', here(issueCommentCreated('acme', 'fleet', 1, 'maintainer', '/courier rollback dev', INSTALLATION)), 'cmd-rb')).toBe(200);
+    expect(fleet().model.prs.filter((p) => p.head === 'courier/promote/dev/rollback')).toHaveLength(1);
+    expect(fleet().issues.find((i) => i.number === 1)!.comments.at(-1)!.body).toMatch(/Rolling \*\*dev\*\* back to its last healthy versions in #\d+/);
+  });
+
+  it('with approval required, only an approving review by someone with write permission opens the gate', async () => {
+    await boot(CONFIG.replace('    clusters: [cloud-dev, munich-dev]\n', '    clusters: [cloud-dev, munich-dev]\n    gates:\n      approval: true\n'));
+    fleet().permissions.set('maintainer', 'write');
+    fleet().permissions.set('visitor', 'read');
+    const sha = (await fleet().store.ref('main'))!;
+    await report('cloud-dev', 'dev', sha);
+    await report('munich-dev', 'dev', sha);
+    const pr = fleet().model.prs.find((p) => p.head === PROMOTION_BRANCH)!;
+    const gate = async () => {
+      const head = await fleet().store.ref(PROMOTION_BRANCH);
+      return fleet().checkRuns.filter((r) => r.name === 'courier/gate/prod' && r.head_sha === head).at(-1);
+    };
+    expect(await gate()).toMatchObject({ status: 'in_progress', output: { title: 'Waiting for approval' } });
+    const review = async (login: string, id: string) => {
+      fleet().reviews.set(pr.number, [...(fleet().reviews.get(pr.number) ?? []), { user: { login }, state: 'APPROVED' }]);
+      expect(await stack!.webhook('pull_request_review', here(pullRequestReviewSubmitted('acme', 'fleet', pr.number, PROMOTION_BRANCH, login, 'approved', INSTALLATION)), id)).toBe(200);
+      await settle();
+    };
+    await review('visitor', 'rv-1');
+    expect(await gate()).toMatchObject({ status: 'in_progress' });
+    await review('maintainer', 'rv-2');
+    expect(await gate()).toMatchObject({ status: 'completed', conclusion: 'success', output: { summary: expect.stringContaining('approved by maintainer') } });
+  });
 });
+

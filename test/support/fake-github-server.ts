@@ -347,10 +347,12 @@ export class FakeGitHubServer {
         const runs = r.checkRuns.filter((c) => c.head_sha === req.params.ref && (!req.query.get('check_name') || c.name === req.query.get('check_name'))).reverse();
         return { status: 200, body: { total_count: runs.length, check_runs: runs } };
       })),
-      route('GET', '/repos/{owner}/{repo}/pulls', inRepo((r, req) => {
+      route('GET', '/repos/{owner}/{repo}/pulls', inRepo(async (r, req) => {
         const state = req.query.get('state') ?? 'open';
         const prs = r.model.prs.filter((p) => state === 'all' || (state === 'open') === p.open);
-        return { status: 200, body: prs.map((p) => ({ number: p.number, title: p.title, state: p.open ? 'open' : 'closed', html_url: `https://github.example/${r.init.owner}/${r.init.name}/pull/${p.number}`, head: { ref: p.head }, base: { ref: p.base } })) };
+        const head = req.query.get('head')?.split(':')[1];
+        const listed = prs.filter((p) => head === undefined || p.head === head);
+        return { status: 200, body: await Promise.all(listed.map(async (p) => ({ number: p.number, title: p.title, state: p.open ? 'open' : 'closed', html_url: `https://github.example/${r.init.owner}/${r.init.name}/pull/${p.number}`, head: { ref: p.head, sha: (await r.store.ref(p.head)) ?? null }, base: { ref: p.base } }))) };
       })),
       route('GET', '/repos/{owner}/{repo}/pulls/{pull_number}', inRepo(async (r, req) => {
         const pr = r.model.prs.find((p) => p.number === Number(req.params.pull_number));

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { CheckRunCompletedEvent, InstallationRepositoriesAddedEvent, IssueCommentCreatedEvent, PushEvent, RegistryPackagePublishedEvent, ReleasePublishedEvent, RepositoryDispatchEvent } from '@octokit/webhooks-types';
+import type { CheckRunCompletedEvent, InstallationRepositoriesAddedEvent, IssueCommentCreatedEvent, PullRequestReviewSubmittedEvent, PushEvent, RegistryPackagePublishedEvent, ReleasePublishedEvent, RepositoryDispatchEvent } from '@octokit/webhooks-types';
 
 const require = createRequire(import.meta.url);
 const examples = require('@octokit/webhooks-examples/api.github.com/index.json') as Array<{ name: string; examples: unknown[] }>;
@@ -115,6 +115,22 @@ export function issueCommentCreated(owner: string, repo: string, number: number,
   payload.comment.user.login = login;
   payload.comment.user.type = opts.bot ? 'Bot' : 'User';
   payload.comment.performed_via_github_app = null;
+  payload.repository.name = repo;
+  payload.repository.full_name = `${owner}/${repo}`;
+  payload.repository.owner.login = owner;
+  payload.repository.default_branch = 'main';
+  payload.installation = { id: installationId, node_id: `I_${installationId}` };
+  return payload;
+}
+
+/** A `pull_request_review.submitted` by `login` (`approved`, `changes_requested`, `commented`) on PR `number` from `head`. */
+export function pullRequestReviewSubmitted(owner: string, repo: string, number: number, head: string, login: string, state: string, installationId: number): PullRequestReviewSubmittedEvent {
+  const payload = example<PullRequestReviewSubmittedEvent>('pull_request_review');
+  payload.action = 'submitted';
+  payload.review.state = state as PullRequestReviewSubmittedEvent['review']['state'];
+  payload.review.user.login = login;
+  payload.pull_request.number = number;
+  payload.pull_request.head.ref = head;
   payload.repository.name = repo;
   payload.repository.full_name = `${owner}/${repo}`;
   payload.repository.owner.login = owner;
