@@ -19,6 +19,12 @@ export interface PromotionRequest {
   to: string;
   /** Versions a cluster failed on (fleet state): never promoted. */
   rejected?: { subject: string; version: string }[];
+  /**
+   * The step's PR is known to exist. The early state read then cannot stand in for the write path's
+   * own (an existing branch is read again), and GitHub's pacing of GraphQL calls would make it cost a
+   * second: skip it.
+   */
+  branchExists?: boolean;
 }
 
 /** The proposal's header, known before planning (branch, labels, auto-merge of the target environment). */
@@ -47,7 +53,7 @@ export function createPromotionJob(): Job<PromotionRequest> {
     kind: 'promotion',
     // Every text file: opted-in folders are synced whole (scripts, JSON, configMapGenerator inputs).
     reads: () => true,
-    header: (config, request) => promotionProposalHeader(config, request.from, request.to),
+    header: (config, request) => (request.branchExists ? undefined : promotionProposalHeader(config, request.from, request.to)),
     plan({ files, config }, request) {
       const plan = planPromotion({ files, config, from: request.from, to: request.to, ...(request.rejected ? { rejected: request.rejected } : {}) });
       return buildPromotionProposal(plan, config, promotionTemplatesFor(files, config.pullRequests.templates));

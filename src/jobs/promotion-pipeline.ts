@@ -64,6 +64,8 @@ export function createPromotionPipeline(deps: PromotionPipelineDeps) {
     clear: (handle: unknown) => clearTimeout(handle as NodeJS.Timeout),
   };
   const pending = new Map<string, unknown>();
+  /** Steps whose PR this process last saw open (a hint for the write path, never a decision). */
+  const withPr = new Set<string>();
 
   function schedule(target: JobTarget, key: string, at: Date | undefined, now: Date): void {
     const previous = pending.get(key);
@@ -144,8 +146,10 @@ export function createPromotionPipeline(deps: PromotionPipelineDeps) {
         continue;
       }
       const rejected = state.rejections.map((r) => ({ subject: r.subject, version: r.version }));
-      const [outcome] = await runJob(job, target, { kind: 'promotion', from: from.name, to: to.name, ...(rejected.length > 0 ? { rejected } : {}) }, deps);
+      const [outcome] = await runJob(job, target, { kind: 'promotion', from: from.name, to: to.name, ...(rejected.length > 0 ? { rejected } : {}), ...(withPr.has(key) ? { branchExists: true } : {}) }, deps);
       if (outcome) report.outcome = outcome;
+      if (outcome?.pullRequest) withPr.add(key);
+      else withPr.delete(key);
       const pr = outcome?.pullRequest;
       if (!pr) continue;
       if (from.gates.approval) {
