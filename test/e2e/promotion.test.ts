@@ -270,5 +270,23 @@ describe('promotion dev → prod', () => {
     await review('maintainer', 'rv-2');
     expect(await gate()).toMatchObject({ status: 'completed', conclusion: 'success', output: { summary: expect.stringContaining('approved by maintainer') } });
   });
+
+  it('a newer change in dev updates the open promotion PR in place: one PR, the newer version', async () => {
+    await boot();
+    const first = (await fleet().store.ref('main'))!;
+    await report('cloud-dev', 'dev', first);
+    await report('munich-dev', 'dev', first);
+    const pr = fleet().model.prs.find((p) => p.head === PROMOTION_BRANCH)!;
+    const overlay = readFileSync(path.join(FLEET, 'apps/webapp/overlays/dev/kustomization.yaml'), 'utf8');
+    const newer = seeded.commit({ 'apps/webapp/overlays/dev/kustomization.yaml': overlay.replace('newTag: 1.4.0 #', 'newTag: 1.7.0 #') }, 'webapp 1.7.0 in dev');
+    await push(newer, 'push-newer');
+    await report('cloud-dev', 'dev', newer);
+    await report('munich-dev', 'dev', newer);
+    expect(fleet().model.prs.filter((p) => p.head === PROMOTION_BRANCH)).toEqual([expect.objectContaining({ number: pr.number, open: true })]);
+    const head = (await fleet().store.ref(PROMOTION_BRANCH))!;
+    expect((await fleet().store.commit(head))!.parent).toBe(newer);
+    expect(await fleet().store.readFile(head, PROD_OVERLAY)).toContain('newTag: 1.7.0 # {"$imagepolicy": "flux-system:webapp:tag"}');
+    expect(parseMetadata(fleet().model.prs.find((p) => p.number === pr.number)!.body)?.moves).toContain('image ghcr.io/acme/webapp: 1.3.2 → 1.7.0');
+  });
 });
 
