@@ -1,13 +1,24 @@
 /** Courier's built-in templates from the package's `templates/` folder, with a repository's overrides first. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { loadImageTemplates } from './core/image-update/image-proposal-view.ts';
 import type { ImageTemplates } from './core/image-update/image-proposal-view.ts';
 import type { RepoFile } from './core/repo-model/repo-file.ts';
 import { loadPromotionTemplates } from './core/promotion/promotion-proposal.ts';
 import type { ProposalTemplates } from './core/proposal/template-engine.ts';
 
-const TEMPLATES_DIR = new URL('../templates/', import.meta.url);
+/**
+ * The package's `templates/`: the nearest one above this module, which sits in `src/`, in `dist/`
+ * (the App's compiled layout) or in a chunk of the bundled CLI (`dist/cli/`).
+ */
+const TEMPLATES_DIR = (() => {
+  for (let dir = new URL('.', import.meta.url); ; dir = new URL('..', dir)) {
+    const candidate = new URL('templates/', dir);
+    if (existsSync(new URL('image-pr-title.hbs', candidate))) return candidate;
+    if (new URL('..', dir).href === dir.href) return pathToFileURL(`${process.cwd()}/templates/`);
+  }
+})();
 
 /** The text of a built-in template, or undefined when there is no such file. */
 export function readBuiltinTemplate(name: string): string | undefined {

@@ -39,9 +39,9 @@ describe('Dockerfile', () => {
 
   it('builds with npm ci + npm run build, and the runtime installs production dependencies only', () => {
     const build = instructions.filter((i) => i.stage === 0 && i.op === 'RUN').map((i) => i.args);
-    expect(build).toEqual(['npm ci --no-audit --no-fund', 'npm run build']);
+    expect(build).toEqual(['npm ci --ignore-scripts --no-audit --no-fund', 'npm run build']);
     const installs = runtime.filter((i) => i.op === 'RUN' && i.args.includes('npm ci'));
-    expect(installs.map((i) => i.args)).toEqual(['npm ci --omit=dev --no-audit --no-fund && npm cache clean --force']);
+    expect(installs.map((i) => i.args)).toEqual(['npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force']);
     expect(runtime.some((i) => i.op === 'COPY' && i.args === '--from=build /app/dist ./dist')).toBe(true);
     expect(runtime.some((i) => i.op === 'COPY' && /^(src|\.)\b/.test(i.args))).toBe(false);
   });

@@ -1,0 +1,23 @@
+// Bundles the CLI into dist/cli/ (esbuild; dependencies stay in node_modules), so `courier` runs
+// compiled JavaScript instead of loading TypeScript through tsx at every start (issue 12).
+// Run by `npm run build:cli` and by `prepare` (after `npm ci`). bin/courier.js falls back to tsx when
+// dist/cli/cli.js is missing or older than a source file, so an edited checkout never runs stale code.
+// Split into chunks: each command's engine is a chunk loaded when the command runs, so `--help`
+// loads commander and the command table only.
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+await build({
+  absWorkingDir: root,
+  entryPoints: ['src/cli.ts'],
+  outdir: 'dist/cli',
+  bundle: true,
+  splitting: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+});
