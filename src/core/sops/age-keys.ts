@@ -4,6 +4,8 @@
  */
 import { bech32 } from '@scure/base';
 import * as age from 'age-encryption';
+import type { KeyObject } from 'node:crypto';
+import { decryptX25519, encryptX25519, x25519Identity, x25519Recipient } from './age-x25519.ts';
 
 /** An age entry of the `sops` metadata block. */
 export interface AgeEntry {
@@ -109,13 +111,43 @@ async function decrypterFor(id: AgeIdentity): Promise<age.Decrypter> {
   return d;
 }
 
-/** Wraps the data key for one recipient as sops does: its own armored age file. */
+const x25519Recipients = new Map<string, KeyObject | null>();
+const x25519Identities = new WeakMap<AgeIdentity, { secret: KeyObject; public: Buffer } | null>();
+
+function nativeRecipient(recipient: string): KeyObject | undefined {
+  let key = x25519Recipients.get(recipient);
+  if (key === undefined) {
+    key = x25519Recipient(recipient) ?? null;
+    if (x25519Recipients.size >= ENCRYPTER_CACHE) x25519Recipients.delete(x25519Recipients.keys().next().value!);
+    x25519Recipients.set(recipient, key);
+  }
+  return key ?? undefined;
+}
+
+function nativeIdentity(id: AgeIdentity): { secret: KeyObject; public: Buffer } | undefined {
+  let key = x25519Identities.get(id);
+  if (key === undefined) x25519Identities.set(id, (key = x25519Identity(id.identity) ?? null));
+  return key ?? undefined;
+}
+
+/**
+ * Wraps the data key for one recipient as sops does: its own armored age file. X25519 recipients go
+ * through Node's crypto (`age-x25519.ts`); post-quantum ones through age-encryption.
+ */
 export async function wrapDataKey(dataKey: Uint8Array, recipient: string): Promise<string> {
+  const native = nativeRecipient(recipient);
+  if (native) return encryptX25519(dataKey, [native]);
   return age.armor.encode(await encrypterFor(recipient).encrypt(dataKey));
 }
 
 /** Decrypts one armored age file with the given identities; undefined when none opens it or it is malformed. */
 export async function openAgeFile(enc: string, identities: readonly AgeIdentity[]): Promise<Uint8Array | undefined> {
+  const native = identities.map(nativeIdentity);
+  if (native.every((k) => k !== undefined)) {
+    const opened = decryptX25519(enc, native as Array<{ secret: KeyObject; public: Buffer }>);
+    if (opened === 'not-ours') return undefined;
+    if (opened !== 'unsupported') return opened;
+  }
   let file: Uint8Array;
   try {
     file = age.armor.decode(enc);
