@@ -5,7 +5,7 @@
 import { bech32 } from '@scure/base';
 import * as age from 'age-encryption';
 import type { KeyObject } from 'node:crypto';
-import { decryptX25519, encryptX25519, x25519Identity, x25519Recipient } from './age-x25519.ts';
+import { decryptX25519, encryptX25519, x25519Identity, x25519Recipient, type X25519Recipient } from './age-x25519.ts';
 
 /** An age entry of the `sops` metadata block. */
 export interface AgeEntry {
@@ -111,10 +111,10 @@ async function decrypterFor(id: AgeIdentity): Promise<age.Decrypter> {
   return d;
 }
 
-const x25519Recipients = new Map<string, KeyObject | null>();
+const x25519Recipients = new Map<string, X25519Recipient | null>();
 const x25519Identities = new WeakMap<AgeIdentity, { secret: KeyObject; public: Buffer } | null>();
 
-function nativeRecipient(recipient: string): KeyObject | undefined {
+function nativeRecipient(recipient: string): X25519Recipient | undefined {
   let key = x25519Recipients.get(recipient);
   if (key === undefined) {
     key = x25519Recipient(recipient) ?? null;

@@ -7,8 +7,9 @@
  * or scrypt stanzas, malformed input — is left to the library (`undefined` here), so this file never
  * has to be the only reader. Interop is proven in tests both ways (library and Debian's `age` CLI).
  */
-import { createCipheriv, createDecipheriv, createHmac, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { bech32 } from '@scure/base';
+import { pooledRandom } from './random-pool.ts';
 
 const VERSION = 'age-encryption.org/v1';
 const X25519_INFO = 'age-encryption.org/v1/X25519';
@@ -28,7 +29,7 @@ function unb64(text: string): Buffer | undefined {
 }
 
 const publicKeyObject = (raw: Uint8Array): KeyObject => createPublicKey({ key: Buffer.concat([SPKI, raw]), format: 'der', type: 'spki' });
-const rawPublic = (key: KeyObject): Buffer => key.export({ format: 'der', type: 'spki' }).subarray(SPKI.length);
+const rawPublic = (key: KeyObject): Buffer => Buffer.from(key.export({ format: 'jwk' }).x!, 'base64url');
 const hkdf = (ikm: Uint8Array, salt: Uint8Array, info: string): Buffer => Buffer.from(hkdfSync('sha256', ikm, salt, info, 32));
 
 function chacha(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array): Buffer {
@@ -46,15 +47,27 @@ function unchacha(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array): Buffe
   }
 }
 
+/** An X25519 recipient: the Node key and its raw 32 bytes (the stanza salt needs them; exporting costs). */
+export interface X25519Recipient {
+  key: KeyObject;
+  raw: Buffer;
+}
+
 /** A recipient `age1…` as a Node key, or undefined for any other kind. */
-export function x25519Recipient(recipient: string): KeyObject | undefined {
+export function x25519Recipient(recipient: string): X25519Recipient | undefined {
   if (!recipient.startsWith('age1') || recipient.startsWith('age1pq')) return undefined;
   try {
     const { prefix, bytes } = bech32.decodeToBytes(recipient);
-    return prefix === 'age' && bytes.length === 32 ? publicKeyObject(bytes) : undefined;
+    return prefix === 'age' && bytes.length === 32 ? { key: publicKeyObject(bytes), raw: Buffer.from(bytes) } : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** A fresh ephemeral key pair: the private key and its raw public share (read through JWK: the cheapest export). */
+function ephemeral(): { secret: KeyObject; share: Buffer } {
+  const pair = generateKeyPairSync('x25519');
+  return { secret: pair.privateKey, share: Buffer.from(pair.publicKey.export({ format: 'jwk' }).x!, 'base64url') };
 }
 
 /** An identity `AGE-SECRET-KEY-1…` as Node keys (private, and its public for the stanza salt), or undefined. */
@@ -74,14 +87,13 @@ export function x25519Identity(identity: string): { secret: KeyObject; public: B
 }
 
 /** Wraps `plaintext` for X25519 recipients as an armored age file. */
-export function encryptX25519(plaintext: Uint8Array, recipients: readonly KeyObject[]): string {
-  const fileKey = randomBytes(16);
+export function encryptX25519(plaintext: Uint8Array, recipients: readonly X25519Recipient[]): string {
+  const fileKey = pooledRandom(16);
   let header = `${VERSION}\n`;
   for (const recipient of recipients) {
-    const ephemeral = generateKeyPairSync('x25519');
-    const share = rawPublic(ephemeral.publicKey);
-    const shared = diffieHellman({ privateKey: ephemeral.privateKey, publicKey: recipient });
-    const wrapKey = hkdf(shared, Buffer.concat([share, rawPublic(recipient)]), X25519_INFO);
+    const { secret, share } = ephemeral();
+    const shared = diffieHellman({ privateKey: secret, publicKey: recipient.key });
+    const wrapKey = hkdf(shared, Buffer.concat([share, recipient.raw]), X25519_INFO);
     const body = b64(chacha(wrapKey, Buffer.alloc(12), fileKey));
     // Body lines of 64 columns; the last is shorter (an empty one when the length divides evenly).
     const lines: string[] = body.match(/.{1,64}/g) ?? [];
@@ -90,7 +102,7 @@ export function encryptX25519(plaintext: Uint8Array, recipients: readonly KeyObj
   }
   header += '---';
   const mac = createHmac('sha256', hkdf(fileKey, Buffer.alloc(0), 'header')).update(header).digest();
-  const nonce = randomBytes(16);
+  const nonce = pooledRandom(16);
   const payloadKey = hkdf(fileKey, nonce, 'payload');
   const chunks: Buffer[] = [];
   const count = Math.max(1, Math.ceil(plaintext.length / CHUNK));

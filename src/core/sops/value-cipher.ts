@@ -3,11 +3,12 @@
  * FORMAT.md §2): AES-256-GCM with a 32-byte IV, the tag stored apart, AAD = the key path joined by
  * `:` plus a trailing `:`. Empty plaintext is never encrypted.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { pooledRandom } from './random-pool.ts';
 
 /** Source of random bytes (IVs, data keys); Node's CSPRNG unless a test injects another. */
 export type RandomBytes = (n: number) => Uint8Array;
-export const cryptoRandom: RandomBytes = (n) => new Uint8Array(randomBytes(n));
+export const cryptoRandom: RandomBytes = (n) => new Uint8Array(pooledRandom(n));
 
 /** No `$` anchor and greedy `.+`, exactly as the Go regex reads it. */
 const ENC = /^ENC\[AES256_GCM,data:(.+),iv:(.+),tag:(.+),type:(.+)\]/;
