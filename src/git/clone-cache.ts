@@ -107,6 +107,8 @@ export class CloneCache {
   private readonly counters = { hits: 0, misses: 0, fetches: 0 };
   private readonly blobs: BlobCache | undefined;
 
+  private housekeeping: Promise<void> = Promise.resolve();
+
   constructor(private readonly opts: CloneCacheOptions) {
     this.limit = pLimit(opts.concurrency ?? 4);
     this.maxBytes = opts.maxBytes ?? 10 * 1024 ** 3;
@@ -121,21 +123,34 @@ export class CloneCache {
     this.ready.catch((err: unknown) => this.log('clone cache unusable', { error: (err as Error).message }));
   }
 
-  /** Runs fn with an up-to-date, isolated checkout of `ref` (default branch if omitted); jobs on one repo are serialised. */
-  async withCheckout<T>(repo: RepoHandle, ref: string | undefined, fn: (co: Checkout) => Promise<T>): Promise<T> {
+  /**
+   * Runs fn with an up-to-date, isolated checkout of `ref` (default branch if omitted); jobs on one
+   * repo are serialised. `reuse` names a commit the caller fetched for `ref` a moment ago (in this
+   * cache): when the cache still holds it, no fetch is made (a second job right after an evaluation).
+   */
+  async withCheckout<T>(repo: RepoHandle, ref: string | undefined, fn: (co: Checkout) => Promise<T>, opts: { reuse?: string } = {}): Promise<T> {
     assertCloneUrl(repo.cloneUrl);
     await this.ready;
     const key = cacheKey(repo);
     const entry = this.entryFor(key);
     entry.pending++;
     try {
-      return await this.queue.run(key, () => this.limit(() => this.job(entry, repo, ref, fn)));
+      return await this.queue.run(key, () => this.limit(() => this.job(entry, repo, ref, fn, opts.reuse)));
     } finally {
       entry.pending--;
       entry.lastUsed = ++this.tick;
-      entry.bytes = await diskUsage(entry.dir);
-      await this.evict();
+      // Measuring the repository on disk and evicting take ~100 ms on a warm cache: done after the
+      // caller has its result (one after another, so evictions never overlap).
+      this.housekeeping = this.housekeeping.then(async () => {
+        entry.bytes = await diskUsage(entry.dir);
+        await this.evict();
+      }).catch((err: unknown) => this.log('clone cache housekeeping failed', { error: (err as Error).message }));
     }
+  }
+
+  /** Resolves when the size accounting and eviction of finished jobs are done (tests, shutdown). */
+  async settled(): Promise<void> {
+    await this.housekeeping;
   }
 
   /** Cache size and effectiveness: cached repositories, bytes on disk, warm/cold jobs and git fetches run. */
@@ -159,13 +174,13 @@ export class CloneCache {
     return entry;
   }
 
-  private async job<T>(entry: Entry, repo: RepoHandle, ref: string | undefined, fn: (co: Checkout) => Promise<T>): Promise<T> {
+  private async job<T>(entry: Entry, repo: RepoHandle, ref: string | undefined, fn: (co: Checkout) => Promise<T>, reuse?: string): Promise<T> {
     const token = repo.token ? await repo.token() : undefined;
     const ctx: JobContext = { entry, env: gitEnv(token), secrets: secretForms(token), repo };
     const fields = { repo: `${repo.owner}/${repo.repo}`, ref: ref ?? 'HEAD' };
     let sha: string;
     try {
-      sha = await this.prepare(ctx, ref);
+      sha = (reuse && entry.present && (await this.holds(ctx, reuse))) ? reuse : await this.prepare(ctx, ref);
     } catch (e) {
       if (!(e instanceof GitCommandError && e.corruption)) throw e;
       this.log('clone cache corrupt; re-cloning', { ...fields, error: e.message });
@@ -204,6 +219,12 @@ export class CloneCache {
     } finally {
       if (worktree) await this.removeWorktree(ctx, worktree);
     }
+  }
+
+  /** True when the cache repository has the commit (`git cat-file -e`). */
+  private async holds(ctx: JobContext, sha: string): Promise<boolean> {
+    if (!/^[0-9a-f]{40,64}$/.test(sha)) return false;
+    return this.git(ctx, ['cat-file', '-e', `${sha}^{commit}`]).then(() => true, () => false);
   }
 
   /** Makes sure the cache exists and holds `ref`; returns the commit it points at. */

@@ -146,7 +146,17 @@ export function createPromotionPipeline(deps: PromotionPipelineDeps) {
         continue;
       }
       const rejected = state.rejections.map((r) => ({ subject: r.subject, version: r.version }));
-      const [outcome] = await runJob(job, target, { kind: 'promotion', from: from.name, to: to.name, ...(rejected.length > 0 ? { rejected } : {}), ...(withPr.has(key) ? { branchExists: true } : {}) }, deps);
+      // The write plans from the head this evaluation just fetched: its first checkout makes no second fetch
+      // (a re-plan after a moved base fetches as usual).
+      let first = true;
+      const cloneCache = {
+        withCheckout: ((h, r, fn) => {
+          const reuse = first ? head : undefined;
+          first = false;
+          return deps.cloneCache.withCheckout(h, r, fn, reuse ? { reuse } : {});
+        }) as typeof deps.cloneCache.withCheckout,
+      } as typeof deps.cloneCache;
+      const [outcome] = await runJob(job, target, { kind: 'promotion', from: from.name, to: to.name, ...(rejected.length > 0 ? { rejected } : {}), ...(withPr.has(key) ? { branchExists: true } : {}) }, { ...deps, cloneCache });
       if (outcome) report.outcome = outcome;
       if (outcome?.pullRequest) withPr.add(key);
       else withPr.delete(key);

@@ -27,7 +27,9 @@ export function checkoutModeSuite(mode: NonNullable<CloneCacheOptions['mode']>):
     const gitDir = path.join(tmp.dir, 'cache', 'local', 'acme', 'app.git');
     expect(git(gitDir, 'rev-parse', '--is-bare-repository')).toBe('true');
     expect(git(gitDir, 'config', 'remote.origin.partialclonefilter')).toBe('blob:none');
+    await cache.settled(); // size accounting and eviction run after the job returns
     expect(cache.stats()).toMatchObject({ repos: 1, hits: 0, misses: 1 });
+    await cache.settled(); // size accounting and eviction run after the job returns
     expect(cache.stats().bytes).toBeGreaterThan(0);
   });
 
@@ -49,6 +51,7 @@ export function checkoutModeSuite(mode: NonNullable<CloneCacheOptions['mode']>):
     remote.commit({ 'a.yaml': 'v: 3\n' }, 'main');
     const pinned = await cache.withCheckout(repo, second, async (co) => ({ ref: co.ref, ...(await readAll(co)) }));
     expect(pinned).toMatchObject({ ref: second, sha: second, files: [{ path: 'a.yaml', text: 'v: 2\n' }] });
+    await cache.settled(); // size accounting and eviction run after the job returns
     expect(cache.stats()).toMatchObject({ repos: 1, hits: 3, misses: 1 });
   });
 

@@ -33,6 +33,7 @@ describe('CloneCache recovery and refusals', () => {
     const result = await cache.withCheckout(repo, undefined, readAll);
     expect(result).toMatchObject({ sha: next, files: [{ path: 'a.yaml', text: 'v: 2\n' }] });
     expect(logs).toContain('clone cache corrupt; re-cloning');
+    await cache.settled(); // size accounting and eviction run after the job returns
     expect(cache.stats()).toMatchObject({ hits: 1, misses: 2 });
   });
 
@@ -62,6 +63,7 @@ describe('CloneCache recovery and refusals', () => {
     const next = await cache.withCheckout(repo, undefined, readAll);
     expect(next.files).toEqual([{ path: 'a.yaml', text: 'v: 1\n' }]);
     // Cold, warm (failed), cold again: the damaged cache was not reused.
+    await cache.settled(); // size accounting and eviction run after the job returns
     expect(cache.stats()).toMatchObject({ hits: 1, misses: 2 });
   });
 
@@ -70,6 +72,7 @@ describe('CloneCache recovery and refusals', () => {
     const err = await cache.withCheckout(handle(`file://${tmp.dir}/nowhere.git`), undefined, readAll).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GitCommandError);
     expect(err).toMatchObject({ command: 'clone', corruption: false });
+    await cache.settled(); // size accounting and eviction run after the job returns
     expect(cache.stats()).toMatchObject({ repos: 0, misses: 1 });
   });
 

@@ -62,6 +62,7 @@ describe('CloneCache scheduling and eviction', () => {
     ]);
     expect(xs.files).toEqual([{ path: 'x.yaml', text: 'x\n' }]);
     expect(ys.files).toEqual([{ path: 'y.yaml', text: 'y\n' }]);
+    await cache.settled(); // size accounting and eviction run after the job returns
     expect(cache.stats()).toMatchObject({ repos: 2, misses: 2 });
   });
 
@@ -76,7 +77,9 @@ describe('CloneCache scheduling and eviction', () => {
     await use(1);
     await use(0); // r1 is now more recent than r2
     await use(2);
+    await cache.settled();
     expect([existsSync(dir('r1')), existsSync(dir('r2')), existsSync(dir('r3'))]).toEqual([true, false, true]);
+    await cache.settled(); // size accounting and eviction run after the job returns
     expect(cache.stats().repos).toBe(2);
 
     const tight = new CloneCache({ root: path.join(tmp.dir, 'tight'), maxRepos: 1 });
@@ -90,10 +93,12 @@ describe('CloneCache scheduling and eviction', () => {
     await r1Running.promise;
     await tight.withCheckout(handle(remotes[1]!.url, 'r2'), undefined, readAll);
     const tightDir = (n: string) => path.join(tmp.dir, 'tight', 'local', 'acme', `${n}.git`);
+    await tight.settled();
     expect(existsSync(tightDir('r1'))).toBe(true);
     expect(existsSync(tightDir('r2'))).toBe(false);
     hold.open();
     expect((await held).files).toEqual([{ path: 'r1.yaml', text: 'r1\n' }]);
+    await tight.settled(); // size accounting and eviction run after the job returns
     expect(tight.stats().repos).toBe(1);
   });
 
@@ -103,13 +108,17 @@ describe('CloneCache scheduling and eviction', () => {
     const root = path.join(tmp.dir, 'cache');
     const first = new CloneCache({ root });
     await first.withCheckout(handle(a.url, 'a'), undefined, readAll);
+    await first.settled(); // size accounting and eviction run after the job returns
     const oneRepo = first.stats().bytes;
 
     const second = new CloneCache({ root, maxBytes: Math.floor(oneRepo * 1.5) });
     await second.withCheckout(handle(b.url, 'b'), undefined, readAll);
+    await second.settled();
     expect(existsSync(path.join(root, 'local', 'acme', 'a.git'))).toBe(false);
     expect(existsSync(path.join(root, 'local', 'acme', 'b.git'))).toBe(true);
+    await second.settled(); // size accounting and eviction run after the job returns
     expect(second.stats()).toMatchObject({ repos: 1, misses: 1 });
+    await second.settled(); // size accounting and eviction run after the job returns
     expect(second.stats().bytes).toBeLessThanOrEqual(Math.floor(oneRepo * 1.5));
   });
 });

@@ -150,6 +150,7 @@ describe('CloneCache with and without the blob cache', () => {
     await cache.withCheckout(handle(a.url, 'a'), undefined, readAll);
     const afterA = memory.stats().entries;
     await cache.withCheckout(handle(b.url, 'b'), undefined, readAll);
+    await cache.settled(); // eviction runs after the job returns
     expect(afterA).toBe(2); // a.yaml's blob and the listing of a's commit
     expect(memory.stats().entries).toBe(2); // only b's now
   });
