@@ -81,6 +81,8 @@ export interface AppDeps {
   fleetState?(target: JobTarget): FleetStateStore;
   /** `/courier rollback <environment>`: a PR back to its last all-green versions, and a freeze; returns the outcome or why not. */
   rollback?(target: JobTarget, environment: string, by: string): Promise<{ pullRequest?: { number: number; url: string }; action?: string } | string>;
+  /** The `courier/secrets` check run on a pull request's head. */
+  checkSecrets?(target: JobTarget, pr: { number: number; sha: string; ref: string }): Promise<unknown>;
   /** What each promotion step waits for now, without writing anything (`/courier plan`). */
   explain?(target: JobTarget): Promise<Array<{ from: string; to: string; skipped?: string; decision?: { ready: boolean; verdict: { open: boolean; gates: Array<{ gate: string; state: string; detail: string }> } } }>>;
   /** Extra HTTP routes (registry notifications, cluster reports). */

@@ -14,6 +14,7 @@ import type { ReleaseBatcher } from './handlers/release-batcher.ts';
 import { releasesFromSourceRelease } from './handlers/source-release.ts';
 import { promoteOnCheckRun, promoteOnDispatch, promoteOnPush, promoteOnReview } from './handlers/promotion-events.ts';
 import { handleCommentCommands } from './handlers/comment-commands.ts';
+import { checkSecretsOnPullRequest } from './handlers/secrets-check-events.ts';
 
 /** The long-lived pieces the app shares with the server. */
 export interface AppServices {
@@ -48,9 +49,11 @@ export function courierApp(services: AppServices): ApplicationFunction {
     app.on('check_run.completed', (context) => promoteOnCheckRun(context, deps, cache));
     app.on('issue_comment.created', (context) => handleCommentCommands(context, deps, cache));
     app.on(['pull_request_review.submitted', 'pull_request_review.dismissed'], (context) => promoteOnReview(context, deps, cache));
-    app.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened'], (context) =>
-      checkConfigOnPullRequest(context, deps),
-    );
+    app.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened'], async (context) => {
+      // The secrets check starts first (it does not hold the webhook); a failing config check cannot stop it.
+      await checkSecretsOnPullRequest(context, deps, cache);
+      await checkConfigOnPullRequest(context, deps);
+    });
     app.on(['installation.created', 'installation_repositories.added'], async (context) => {
       cache.forgetInstallation(context.payload.installation.id);
       await resyncAddedRepositories(context, deps);

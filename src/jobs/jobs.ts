@@ -12,6 +12,8 @@ import { EMPTY_FLEET_STATE, isRejected, type FleetStateStore } from '../core/fle
 import { DashboardCache, githubDashboard } from '../github/dashboard-issue.ts';
 import { fromOctokit, type OctokitLike } from '../github/github-client.ts';
 import { createPromotionPipeline, type StepReport } from './promotion-pipeline.ts';
+import { checkSecrets, type PullRequestHead } from './secrets-check.ts';
+import type { AgeIdentity } from '../core/sops/index.ts';
 
 /** A request for any job, tagged with its kind. */
 export type JobRequest = ImageRequest;
@@ -26,6 +28,8 @@ export interface JobsDeps extends JobRunnerDeps {
   fleetState?(target: JobTarget): FleetStateStore;
   /** Courier's GitHub App id (gates trust only its own check runs). */
   appId?: number;
+  /** Courier's age identities (the App's SOPS_AGE_KEY / SOPS_AGE_KEY_FILE), for the secrets check's MACs. */
+  identities?(): Promise<AgeIdentity[]>;
 }
 
 /** `AppDeps.runJob` and `AppDeps.resync` over every job kind. */
@@ -36,6 +40,7 @@ export function createJobs(deps: JobsDeps): {
   fleetState: (target: JobTarget) => FleetStateStore;
   explain: (target: JobTarget) => Promise<StepReport[]>;
   rollback: (target: JobTarget, environment: string, by: string) => Promise<JobOutcome | string>;
+  checkSecrets: (target: JobTarget, pr: PullRequestHead) => Promise<unknown>;
 } {
   const image = createImageJob(deps.describeRelease ? { describeRelease: deps.describeRelease } : {});
   // Holds, rejections and freezes live in the repository's dashboard issue (GitHub), not in memory.
@@ -79,6 +84,7 @@ export function createJobs(deps: JobsDeps): {
     fleetState,
     explain: (target) => promotion.evaluate(target, { dryRun: true }),
     rollback: (target, environment, by) => promotion.rollbackNow(target, environment, by),
+    checkSecrets: (target, pr) => checkSecrets(target, pr, { cloneCache: deps.cloneCache, identities: deps.identities ?? (async () => []), now: deps.now }),
   };
 }
 

@@ -359,6 +359,12 @@ export class FakeGitHubServer {
         if (!pr) return notFound;
         return { status: 200, body: { number: pr.number, state: pr.open ? 'open' : 'closed', title: pr.title, head: { ref: pr.head, sha: (await r.store.ref(pr.head)) ?? null }, base: { ref: pr.base } } };
       })),
+      route('GET', '/repos/{owner}/{repo}/pulls/{pull_number}/files', inRepo(async (r, req) => {
+        const pr = r.model.prs.find((p) => p.number === Number(req.params.pull_number));
+        const head = pr ? await r.store.ref(pr.head) : undefined;
+        const base = pr ? await r.store.ref(pr.base) : undefined;
+        return { status: 200, body: head && base ? (await r.store.changedPaths(base, head)).map((filename) => ({ filename, status: 'modified' })) : [] };
+      })),
       route('GET', '/repos/{owner}/{repo}/pulls/{pull_number}/reviews', inRepo((r, req) => ({ status: 200, body: r.reviews.get(Number(req.params.pull_number)) ?? [] }))),
       route('GET', '/repos/{owner}/{repo}/collaborators/{username}/permission', inRepo((r, req) => {
         const permission = r.permissions.get(req.params.username!);

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { CheckRunCompletedEvent, InstallationRepositoriesAddedEvent, IssueCommentCreatedEvent, PullRequestReviewSubmittedEvent, PushEvent, RegistryPackagePublishedEvent, ReleasePublishedEvent, RepositoryDispatchEvent } from '@octokit/webhooks-types';
+import type { CheckRunCompletedEvent, InstallationRepositoriesAddedEvent, IssueCommentCreatedEvent, PullRequestOpenedEvent, PullRequestReviewSubmittedEvent, PushEvent, RegistryPackagePublishedEvent, ReleasePublishedEvent, RepositoryDispatchEvent } from '@octokit/webhooks-types';
 
 const require = createRequire(import.meta.url);
 const examples = require('@octokit/webhooks-examples/api.github.com/index.json') as Array<{ name: string; examples: unknown[] }>;
@@ -135,6 +135,23 @@ export function pullRequestReviewSubmitted(owner: string, repo: string, number: 
   payload.repository.full_name = `${owner}/${repo}`;
   payload.repository.owner.login = owner;
   payload.repository.default_branch = 'main';
+  payload.installation = { id: installationId, node_id: `I_${installationId}` };
+  return payload;
+}
+
+/** A `pull_request.opened` of `head` (a branch of the same repository, at `sha`) into main. */
+export function pullRequestOpened(owner: string, repo: string, number: number, head: string, sha: string, installationId: number): PullRequestOpenedEvent {
+  const payload = example<PullRequestOpenedEvent>('pull_request');
+  payload.action = 'opened';
+  payload.number = number;
+  payload.pull_request.number = number;
+  payload.pull_request.head.ref = head;
+  payload.pull_request.head.sha = sha;
+  payload.repository.name = repo;
+  payload.repository.full_name = `${owner}/${repo}`;
+  payload.repository.owner.login = owner;
+  payload.repository.default_branch = 'main';
+  if (payload.pull_request.head.repo) payload.pull_request.head.repo.full_name = `${owner}/${repo}`;
   payload.installation = { id: installationId, node_id: `I_${installationId}` };
   return payload;
 }
