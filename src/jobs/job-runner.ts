@@ -10,7 +10,7 @@ import pRetry from 'p-retry';
 import { validateCourierConfig } from '../core/config/index.ts';
 import { parseMetadata } from '../core/proposal/names.ts';
 import type { Proposal } from '../core/proposal/proposal.ts';
-import type { CloneCache } from '../git/clone-cache.ts';
+import type { CloneCache, RepoHandle } from '../git/clone-cache.ts';
 import { readEarlyState } from '../github/early-state.ts';
 import { courierPullRequestsOf } from '../github/open-pull-requests.ts';
 import { StaleProposal } from '../github/errors.ts';
@@ -39,6 +39,11 @@ export interface JobRunnerDeps {
 async function installationToken(octokit: JobTarget['octokit']): Promise<string> {
   const auth = (await octokit.auth({ type: 'installation' })) as { token: string };
   return auth.token;
+}
+
+/** The clone cache's handle of a target repository (git authenticates with an installation token). */
+export function repoHandleOf(target: JobTarget): RepoHandle {
+  return { owner: target.owner, repo: target.repo, cloneUrl: target.cloneUrl, token: () => installationToken(target.octokit) };
 }
 
 /** Runs `job` for `request` on `target`; never throws for a job failure (see the module comment). */
@@ -88,7 +93,7 @@ function validConfig(target: JobTarget) {
 
 async function attempt<R>(job: Job<R>, target: JobTarget, request: R, deps: JobRunnerDeps, gh: GitHubClient, seen: (sha: string) => void): Promise<JobOutcome[]> {
   const config = validConfig(target);
-  const handle = { owner: target.owner, repo: target.repo, cloneUrl: target.cloneUrl, token: () => installationToken(target.octokit) };
+  const handle = repoHandleOf(target);
   const repo = { owner: target.owner, repo: target.repo };
   const header = job.header(config, request);
   const early = header ? readEarlyState(gh, repo, { ...header, base: target.defaultBranch }, { listOpen: true }) : undefined;

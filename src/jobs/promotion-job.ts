@@ -7,8 +7,8 @@ import { promotionTemplatesFor } from '../builtin-templates.ts';
 import type { CourierConfig } from '../core/config/index.ts';
 import { planPromotion } from '../core/promotion/plan-promotion.ts';
 import { buildPromotionProposal } from '../core/promotion/promotion-proposal.ts';
-import { formatBranch } from '../core/proposal/names.ts';
-import { COURIER_LABEL, type Proposal } from '../core/proposal/proposal.ts';
+import type { Proposal } from '../core/proposal/proposal.ts';
+import { proposalHeader } from '../core/proposal/proposal-header.ts';
 import { ownBranchRule } from '../core/proposal/supersede-rule.ts';
 import type { Job } from './job.ts';
 
@@ -29,22 +29,7 @@ export interface PromotionRequest {
 
 /** The proposal's header, known before planning (branch, labels, auto-merge of the target environment). */
 export function promotionProposalHeader(config: CourierConfig, from: string, to: string): Proposal {
-  const environment = config.environments.find((e) => e.name === to)!;
-  return {
-    kind: 'promotion',
-    environment: to,
-    subject: from,
-    branch: formatBranch({ kind: 'promotion', environment: to, subject: from }),
-    title: '',
-    body: '',
-    labels: [...new Set([COURIER_LABEL, ...config.pullRequests.labels])],
-    reviewers: config.pullRequests.reviewers,
-    teamReviewers: config.pullRequests.teamReviewers,
-    autoMerge: environment.autoMerge,
-    commits: [],
-    changeSet: { edits: [], changes: [], warnings: [] },
-    metadata: { version: 1, kind: 'promotion', environment: to, subject: from },
-  };
+  return proposalHeader(config, 'promotion', to, from);
 }
 
 /** Builds the promotion job. */

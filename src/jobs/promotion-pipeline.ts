@@ -22,7 +22,7 @@ import { createCheckRun, listCheckRuns, updateCheckRun } from '../github/check-r
 import { fromOctokit, type GitHubClient, type OctokitLike } from '../github/github-client.ts';
 import { writeApprovals } from '../github/write-permission.ts';
 import type { JobOutcome } from './job-outcome.ts';
-import { runJob, type JobRunnerDeps } from './job-runner.ts';
+import { repoHandleOf, runJob, type JobRunnerDeps } from './job-runner.ts';
 import { createPromotionJob } from './promotion-job.ts';
 import { createRollbackJob } from './rollback-job.ts';
 
@@ -90,7 +90,7 @@ export function createPromotionPipeline(deps: PromotionPipelineDeps) {
     if (steps.length === 0) return [];
     const repo = { owner: target.owner, repo: target.repo };
     const gh = fromOctokit(target.octokit as unknown as OctokitLike);
-    const handle = { owner: target.owner, repo: target.repo, cloneUrl: target.cloneUrl, token: async () => ((await target.octokit.auth({ type: 'installation' })) as { token: string }).token };
+    const handle = repoHandleOf(target);
     // One look at Git for every step: the head and the last change of each source environment.
     const { head, changes, inventories } = await deps.cloneCache.withCheckout(handle, target.defaultBranch, async (checkout) => {
       const found = new Map<string, string | undefined>();
@@ -184,7 +184,7 @@ export function createPromotionPipeline(deps: PromotionPipelineDeps) {
     const env = config.environments.find((e) => e.name === environment)!;
     const gh = fromOctokit(target.octokit as unknown as OctokitLike);
     const repo = { owner: target.owner, repo: target.repo };
-    const handle = { owner: target.owner, repo: target.repo, cloneUrl: target.cloneUrl, token: async () => ((await target.octokit.auth({ type: 'installation' })) as { token: string }).token };
+    const handle = repoHandleOf(target);
     const older = await deps.cloneCache.withCheckout(handle, change, async (checkout) => ((await checkout.history?.(env.paths, 21)) ?? []).slice(1));
     let good: string | undefined;
     for (const sha of older) {
@@ -211,7 +211,7 @@ export function createPromotionPipeline(deps: PromotionPipelineDeps) {
     const config = validated.config;
     const env = config.environments.find((e) => e.name === environment);
     if (!env) return `unknown environment "${environment}": ${config.environments.map((e) => e.name).join(', ')}`;
-    const handle = { owner: target.owner, repo: target.repo, cloneUrl: target.cloneUrl, token: async () => ((await target.octokit.auth({ type: 'installation' })) as { token: string }).token };
+    const handle = repoHandleOf(target);
     const change = await deps.cloneCache.withCheckout(handle, target.defaultBranch, async (checkout) => checkout.lastChange?.(env.paths));
     if (!change) return `no commit changed ${environment} yet`;
     const reason = `@${by} asked for it after ${change.slice(0, 7)}`;
@@ -222,7 +222,7 @@ export function createPromotionPipeline(deps: PromotionPipelineDeps) {
 
   /** Records the versions `from` would promote as rejected by the failing clusters (once each). */
   async function reject(target: JobTarget, store: FleetStateStore, config: CourierConfig, from: string, to: string, clusters: string[], change: string): Promise<FleetState> {
-    const handle = { owner: target.owner, repo: target.repo, cloneUrl: target.cloneUrl, token: async () => ((await target.octokit.auth({ type: 'installation' })) as { token: string }).token };
+    const handle = repoHandleOf(target);
     // What the failed change brought: the versions of `from` that commit changed (its inventory
     // against its parent's), among those it would promote. Older differences were healthy before.
     const moves = await deps.cloneCache.withCheckout(handle, change, async (checkout) => {

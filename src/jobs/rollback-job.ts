@@ -3,10 +3,8 @@
  * `courier/promote/<environment>/rollback` through the one write path. The pipeline finds that commit
  * and its files (`promotion-pipeline.ts`); the plan is pure (`core/promotion/plan-rollback.ts`).
  */
-import type { CourierConfig } from '../core/config/index.ts';
 import { buildRollbackProposal, planRollback } from '../core/promotion/plan-rollback.ts';
-import { formatBranch } from '../core/proposal/names.ts';
-import { COURIER_LABEL, type Proposal } from '../core/proposal/proposal.ts';
+import { proposalHeader } from '../core/proposal/proposal-header.ts';
 import type { RepoFile } from '../core/repo-model/repo-file.ts';
 import { ownBranchRule } from '../core/proposal/supersede-rule.ts';
 import { isPlanInput } from '../git/local-repo.ts';
@@ -22,31 +20,12 @@ export interface RollbackRequest {
   reason: string;
 }
 
-function header(config: CourierConfig, environment: string): Proposal {
-  const env = config.environments.find((e) => e.name === environment)!;
-  return {
-    kind: 'promotion',
-    environment,
-    subject: 'rollback',
-    branch: formatBranch({ kind: 'promotion', environment, subject: 'rollback' }),
-    title: '',
-    body: '',
-    labels: [...new Set([COURIER_LABEL, ...config.pullRequests.labels])],
-    reviewers: config.pullRequests.reviewers,
-    teamReviewers: config.pullRequests.teamReviewers,
-    autoMerge: env.autoMerge,
-    commits: [],
-    changeSet: { edits: [], changes: [], warnings: [] },
-    metadata: { version: 1, kind: 'promotion', environment, subject: 'rollback' },
-  };
-}
-
 /** Builds the rollback job. */
 export function createRollbackJob(): Job<RollbackRequest> {
   return {
     kind: 'promotion',
     reads: isPlanInput,
-    header: (config, request) => header(config, request.environment),
+    header: (config, request) => proposalHeader(config, 'promotion', request.environment, 'rollback'),
     plan({ files, config }, request) {
       const input = { config, environment: request.environment, files, goodFiles: request.goodFiles, goodCommit: request.goodCommit, reason: request.reason };
       return buildRollbackProposal(planRollback(input), input);

@@ -10,6 +10,7 @@ import { lintSecrets, type AgeIdentity, type SecretsFinding } from '../core/sops
 import type { CloneCache } from '../git/clone-cache.ts';
 import { createCheckRun, updateCheckRun, type CheckRunAnnotation } from '../github/check-runs.ts';
 import { fromOctokit, type OctokitLike } from '../github/github-client.ts';
+import { repoHandleOf } from './job-runner.ts';
 
 export const SECRETS_CHECK_NAME = 'courier/secrets';
 const MAX_ANNOTATIONS = 50; // per request (GitHub's limit)
@@ -32,7 +33,7 @@ export interface PullRequestHead {
 
 /** Runs the lint on the PR head and writes the check run; returns the findings. */
 export async function checkSecrets(target: JobTarget, pr: PullRequestHead, deps: SecretsCheckDeps): Promise<SecretsFinding[]> {
-  const handle = { owner: target.owner, repo: target.repo, cloneUrl: target.cloneUrl, token: async () => ((await target.octokit.auth({ type: 'installation' })) as { token: string }).token };
+  const handle = repoHandleOf(target);
   const { files, sha } = await deps.cloneCache.withCheckout(handle, pr.ref, async (checkout) => ({ files: (await checkout.readFiles()).files, sha: checkout.sha }));
   const gh = fromOctokit(target.octokit as unknown as OctokitLike);
   const repo = { owner: target.owner, repo: target.repo };

@@ -10,6 +10,16 @@ import type { CheckRunCompletedEvent, InstallationRepositoriesAddedEvent, IssueC
 const require = createRequire(import.meta.url);
 const examples = require('@octokit/webhooks-examples/api.github.com/index.json') as Array<{ name: string; examples: unknown[] }>;
 
+/** Re-points a payload at `owner/repo` (default branch main) of `installationId`. */
+function pointAt<T extends { repository: { name: string; full_name: string; owner: { login: string }; default_branch?: string }; installation?: unknown }>(payload: T, owner: string, repo: string, installationId: number): T {
+  payload.repository.name = repo;
+  payload.repository.full_name = `${owner}/${repo}`;
+  payload.repository.owner.login = owner;
+  payload.repository.default_branch = 'main';
+  (payload as { installation?: unknown }).installation = { id: installationId, node_id: `I_${installationId}` };
+  return payload;
+}
+
 function example<T>(name: string, index = 0): T {
   const found = examples.find((e) => e.name === name)?.examples[index];
   if (!found) throw new Error(`no @octokit/webhooks-examples payload ${name}[${index}]`);
@@ -84,12 +94,7 @@ export function checkRunCompleted(owner: string, repo: string, name: string, sha
   payload.check_run.head_sha = sha;
   payload.check_run.status = 'completed';
   payload.check_run.conclusion = conclusion as CheckRunCompletedEvent['check_run']['conclusion'];
-  payload.repository.name = repo;
-  payload.repository.full_name = `${owner}/${repo}`;
-  payload.repository.owner.login = owner;
-  payload.repository.default_branch = 'main';
-  payload.installation = { id: installationId, node_id: `I_${installationId}` };
-  return payload;
+  return pointAt(payload, owner, repo, installationId);
 }
 
 /** A `repository_dispatch` of type `courier-promote`, optionally naming the target environment. */
@@ -97,12 +102,7 @@ export function courierPromoteDispatch(owner: string, repo: string, installation
   const payload = example<RepositoryDispatchEvent>('repository_dispatch');
   payload.action = 'courier-promote';
   payload.client_payload = environment ? { environment } : {};
-  payload.repository.name = repo;
-  payload.repository.full_name = `${owner}/${repo}`;
-  payload.repository.owner.login = owner;
-  payload.repository.default_branch = 'main';
-  payload.installation = { id: installationId, node_id: `I_${installationId}` };
-  return payload;
+  return pointAt(payload, owner, repo, installationId);
 }
 
 /** An `issue_comment.created` on issue (or PR) `number` of `owner/repo` by `login` with `body`. */
@@ -115,12 +115,7 @@ export function issueCommentCreated(owner: string, repo: string, number: number,
   payload.comment.user.login = login;
   payload.comment.user.type = opts.bot ? 'Bot' : 'User';
   payload.comment.performed_via_github_app = null;
-  payload.repository.name = repo;
-  payload.repository.full_name = `${owner}/${repo}`;
-  payload.repository.owner.login = owner;
-  payload.repository.default_branch = 'main';
-  payload.installation = { id: installationId, node_id: `I_${installationId}` };
-  return payload;
+  return pointAt(payload, owner, repo, installationId);
 }
 
 /** A `pull_request_review.submitted` by `login` (`approved`, `changes_requested`, `commented`) on PR `number` from `head`. */
@@ -131,12 +126,7 @@ export function pullRequestReviewSubmitted(owner: string, repo: string, number: 
   payload.review.user.login = login;
   payload.pull_request.number = number;
   payload.pull_request.head.ref = head;
-  payload.repository.name = repo;
-  payload.repository.full_name = `${owner}/${repo}`;
-  payload.repository.owner.login = owner;
-  payload.repository.default_branch = 'main';
-  payload.installation = { id: installationId, node_id: `I_${installationId}` };
-  return payload;
+  return pointAt(payload, owner, repo, installationId);
 }
 
 /** A `pull_request.opened` of `head` (a branch of the same repository, at `sha`) into main. */

@@ -2,6 +2,7 @@
  * Dresses an image-update plan as a Proposal: branch, texts rendered from the change records,
  * labels, reviewers and auto-merge from the config. Shared by the App and the local CLI mode.
  */
+import { proposalHeader } from '../proposal/proposal-header.ts';
 import type { CourierConfig } from '../config/index.ts';
 import { formatBranch } from '../proposal/names.ts';
 import type { ImageUpdatePlan } from './plan-image-update.ts';
@@ -33,23 +34,7 @@ export function imageSubject(releases: readonly Release[]): string {
  * App reads the write path's state for it while planning, so the two cannot drift.
  */
 export function imageProposalHeader(config: CourierConfig, releases: readonly Release[], environmentName: string): Proposal {
-  const environment = config.environments.find((e) => e.name === environmentName)!;
-  const subject = imageSubject(releases);
-  return {
-    kind: 'image',
-    environment: environment.name,
-    subject,
-    branch: formatBranch({ kind: 'image', environment: environment.name, subject }),
-    title: '',
-    body: '',
-    labels: [...new Set([COURIER_LABEL, ...config.pullRequests.labels])],
-    reviewers: config.pullRequests.reviewers,
-    teamReviewers: config.pullRequests.teamReviewers,
-    autoMerge: environment.autoMerge,
-    commits: [],
-    changeSet: { edits: [], changes: [], warnings: [] },
-    metadata: { version: 1, kind: 'image', environment: environment.name, subject },
-  };
+  return proposalHeader(config, 'image', environmentName, imageSubject(releases));
 }
 
 /** Builds the proposal for a planned image update (its commits are empty when nothing changes). */

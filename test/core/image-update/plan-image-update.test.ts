@@ -1,6 +1,5 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readFolder } from '../../support/read-folder.ts';
 import { describe, expect, it } from 'vitest';
 import { readBuiltinTemplate } from '../../../src/builtin-templates.ts';
 import { defaultConfig, parseCourierConfig, type CourierConfig } from '../../../src/core/config/index.ts';
@@ -10,23 +9,10 @@ import { parseMetadata } from '../../../src/core/proposal/names.ts';
 import { planImageUpdate, PlanError, resolveEnvironment, type ImageUpdatePlan } from '../../../src/core/image-update/plan-image-update.ts';
 import { loadImageTemplates } from '../../../src/core/image-update/image-proposal-view.ts';
 import type { Release } from '../../../src/core/image-update/release.ts';
-import type { RepoFile } from '../../../src/core/repo-model/repo-file.ts';
 import { imageAutomation } from './image-automation-fixture.ts';
 
 const FLEET = fileURLToPath(new URL('../../../examples/fleet', import.meta.url));
 
-function readFleet(dir: string): RepoFile[] {
-  const files: RepoFile[] = [];
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const full = join(d, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else files.push({ path: relative(dir, full).split(sep).join('/'), text: readFileSync(full, 'utf8') });
-    }
-  };
-  walk(dir);
-  return files;
-}
 
 function config(text: string): CourierConfig {
   const parsed = parseCourierConfig(text, '.github/courier.yml');
@@ -34,7 +20,7 @@ function config(text: string): CourierConfig {
   return parsed.config;
 }
 
-const fleet = readFleet(FLEET);
+const fleet = readFolder(FLEET);
 const fleetConfig = config(fleet.find((f) => f.path === '.github/courier.yml')!.text);
 const textOf = (path: string): string => fleet.find((f) => f.path === path)!.text;
 

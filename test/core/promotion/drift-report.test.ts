@@ -3,28 +3,14 @@
  * and does not move. Run on fluxcd/flux2-kustomize-helm-example (test/fixtures/real-fleet, SOURCE.md
  * there), whose staging and production overlays patch the same HelmRelease differently.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readFolder } from '../../support/read-folder.ts';
 import { describe, expect, it } from 'vitest';
 import { promotionTemplatesFor } from '../../../src/builtin-templates.ts';
 import { parseCourierConfig, type CourierConfig } from '../../../src/core/config/index.ts';
 import { driftReport } from '../../../src/core/promotion/drift-report.ts';
-import type { RepoFile } from '../../../src/core/repo-model/repo-file.ts';
 
 const ROOT = fileURLToPath(new URL('../../fixtures/real-fleet/fluxcd-flux2-kustomize-helm-example/original', import.meta.url));
-function read(dir: string): RepoFile[] {
-  const out: RepoFile[] = [];
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const full = join(d, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else out.push({ path: relative(dir, full).split(sep).join('/'), text: readFileSync(full, 'utf8') });
-    }
-  };
-  walk(dir);
-  return out;
-}
 function config(text: string): CourierConfig {
   const parsed = parseCourierConfig(text, '.github/courier.yml');
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
@@ -34,7 +20,7 @@ const cfg = config('environments:\n  - name: staging\n    paths: ["apps/staging/
 
 describe('driftReport', () => {
   it('lists the HelmRelease settings two environments set differently, version fields left to the moves', () => {
-    const report = driftReport(read(ROOT), cfg, 'staging', 'production');
+    const report = driftReport(readFolder(ROOT), cfg, 'staging', 'production');
     expect(report.values).toEqual([
       { release: 'podinfo/podinfo', field: 'spec.test.enable', from: 'false', to: '(unset)' },
       { release: 'podinfo/podinfo', field: 'spec.values.httpRoute.hostnames[0]', from: 'podinfo.staging', to: 'podinfo.production' },
@@ -43,7 +29,7 @@ describe('driftReport', () => {
 
   it('lists files of one environment whose counterpart folder in the other lacks them', () => {
     const files = [
-      ...read(ROOT),
+      ...readFolder(ROOT),
       { path: 'apps/staging/debug-patch.yaml', text: 'kind: Deployment\n' },
       { path: 'apps/production/pdb.yaml', text: 'kind: PodDisruptionBudget\n' },
     ];
@@ -67,7 +53,7 @@ describe('driftReport', () => {
 describe('drift in the promotion PR body', () => {
   it('shows the settings table and the one-sided files beside the entries only one side pins', async () => {
     const { buildPromotionProposal, planPromotion } = await import('../../../src/core/promotion/index.ts');
-    const plan = planPromotion({ files: read(ROOT), config: cfg, from: 'staging', to: 'production' });
+    const plan = planPromotion({ files: readFolder(ROOT), config: cfg, from: 'staging', to: 'production' });
     const body = buildPromotionProposal(plan, cfg, promotionTemplatesFor([], undefined)).body;
     expect(body).toContain('### Drift (does not move)');
     expect(body).toContain('| `podinfo/podinfo` | `spec.values.httpRoute.hostnames[0]` | podinfo.staging | podinfo.production |');

@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readFolder } from '../../support/read-folder.ts';
 import { describe, expect, it } from 'vitest';
 import { promotionTemplatesFor } from '../../../src/builtin-templates.ts';
 import { parseCourierConfig, type CourierConfig } from '../../../src/core/config/index.ts';
@@ -11,18 +11,6 @@ import type { RepoFile } from '../../../src/core/repo-model/repo-file.ts';
 
 const FLEET = fileURLToPath(new URL('../../../examples/fleet', import.meta.url));
 
-function readFleet(dir: string): RepoFile[] {
-  const files: RepoFile[] = [];
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const full = join(d, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else files.push({ path: relative(dir, full).split(sep).join('/'), text: readFileSync(full, 'utf8') });
-    }
-  };
-  walk(dir);
-  return files;
-}
 
 function config(text: string): CourierConfig {
   const parsed = parseCourierConfig(text, '.github/courier.yml');
@@ -30,7 +18,7 @@ function config(text: string): CourierConfig {
   return parsed.config;
 }
 
-const fleet = readFleet(FLEET);
+const fleet = readFolder(FLEET);
 const fleetConfig = config(fleet.find((f) => f.path === '.github/courier.yml')!.text);
 const withEdits = (files: readonly RepoFile[], edits: readonly { path: string; after: string | null }[]): RepoFile[] =>
   files.map((f) => ({ path: f.path, text: edits.find((e) => e.path === f.path)?.after ?? f.text }));

@@ -1,6 +1,5 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readFolder } from '../../support/read-folder.ts';
 import { describe, expect, it } from 'vitest';
 import { parseCourierConfig } from '../../../src/core/config/index.ts';
 import { parseMetadata } from '../../../src/core/proposal/names.ts';
@@ -8,19 +7,7 @@ import { buildRollbackProposal, planRollback } from '../../../src/core/promotion
 import type { RepoFile } from '../../../src/core/repo-model/repo-file.ts';
 
 const FLEET = fileURLToPath(new URL('../../../examples/fleet', import.meta.url));
-function readFleet(dir: string): RepoFile[] {
-  const files: RepoFile[] = [];
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const full = join(d, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else files.push({ path: relative(dir, full).split(sep).join('/'), text: readFileSync(full, 'utf8') });
-    }
-  };
-  walk(dir);
-  return files;
-}
-const good = readFleet(FLEET);
+const good = readFolder(FLEET);
 const parsed = parseCourierConfig(good.find((f) => f.path === '.github/courier.yml')!.text, 'x');
 if (!parsed.ok) throw new Error('config');
 const config = parsed.config;
