@@ -37,6 +37,8 @@ export const COMMAND_USAGE = [
 ];
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+/** An environment or an image repository (registry, port, path): what a hold or release may name. */
+const SUBJECT = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,254}$/;
 /** An image repository with an optional tag: the tag is what follows the last `:` after the last `/`. */
 function splitTag(value: string): { subject: string; version?: string } {
   const slash = value.lastIndexOf('/');
@@ -67,11 +69,13 @@ function parseOne(line: string, args: string[]): CourierCommand | CommandError {
     }
     case 'hold': {
       const subject = one('environment or image');
-      return typeof subject === 'string' ? { verb, subject } : subject;
+      if (typeof subject !== 'string') return subject;
+      return SUBJECT.test(subject) ? { verb, subject } : invalid('name an environment or an image repository (letters, digits and . _ : / @ + -)');
     }
     case 'release': {
       const value = one('environment or image[:tag]');
       if (typeof value !== 'string') return value;
+      if (!SUBJECT.test(value)) return invalid('name an environment, or an image repository with an optional :tag (letters, digits and . _ : / @ + -)');
       const { subject, version } = splitTag(value);
       return version !== undefined ? { verb, subject, version } : { verb, subject };
     }

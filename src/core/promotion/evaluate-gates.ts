@@ -99,8 +99,13 @@ function soakGate(input: GateInput): GateState {
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 
 /** Local weekday and minute of the day of `at` in `timeZone`, through Intl (no time-zone tables of our own). */
+const formatters = new Map<string, Intl.DateTimeFormat>();
 function localTime(at: Date, timeZone: string): { day: (typeof WEEKDAYS)[number]; minute: number } {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  // One formatter per zone: building one costs far more than formatting (the window search formats
+  // up to a week of minutes).
+  let format = formatters.get(timeZone);
+  if (!format) formatters.set(timeZone, (format = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })));
+  const parts = format.formatToParts(at);
   const get = (type: string): string => parts.find((p) => p.type === type)!.value;
   return { day: get('weekday').toLowerCase().slice(0, 3) as (typeof WEEKDAYS)[number], minute: Number(get('hour')) * 60 + Number(get('minute')) };
 }

@@ -35,8 +35,13 @@ describe('parseCommands', () => {
     ]);
   });
 
+  it('refuses a subject that could break out of the dashboard\'s markdown', () => {
+    expect(parseCommands('/courier hold `prod`<img>')[0]).toMatchObject({ verb: 'invalid', error: expect.stringContaining('name an environment or an image repository') });
+    expect(parseCommands('/courier release a|b')[0]).toMatchObject({ verb: 'invalid' });
+  });
+
   it('reads at most five commands of one comment, in linear time on a huge one', () => {
     expect(parseCommands('/courier plan\n'.repeat(50))).toHaveLength(5);
-    expect(parseCommands(`/courier hold ${'a'.repeat(200_000)}`)).toHaveLength(1);
+    expect(parseCommands(`/courier hold ${'a'.repeat(200_000)}`)).toHaveLength(1); // (too long: an invalid one)
   });
 });
