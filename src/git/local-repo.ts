@@ -125,7 +125,9 @@ export async function describeCheckout(dir: string): Promise<CheckoutState> {
   const head = await resolveCommit(root, 'HEAD');
   const branch = (await git(root).raw(['symbolic-ref', '-q', '--short', 'HEAD']).catch(() => '')).trim();
   // -z: paths exactly as stored, no quoting; each entry is "XY path", renames add the old path as its own entry.
-  const status = await git(root).raw(['status', '--porcelain=v1', '-z', '-uall']);
+  // Untracked folders are listed as the folder (`dir/`), not file by file: -uall walked every file of a
+  // 10k-file checkout (0.3 s) to print one line.
+  const status = await git(root).raw(['status', '--porcelain=v1', '-z', '-unormal']);
   const uncommitted: string[] = [];
   const entries = status.split('\0').filter((e) => e !== '');
   for (let i = 0; i < entries.length; i++) {

@@ -74,6 +74,6 @@ function checkoutNotes(dir: string, checkout: CheckoutState): string[] {
     const count = changed.length === 1 ? '1 uncommitted change' : `${changed.length} uncommitted changes`;
     notes.push(`ignored: ${count} (${shown}); Courier reads committed files only, so commit them to include them`);
   }
-  if (changed.includes(CONFIG_PATH)) notes.push(`ignored: ${CONFIG_PATH} has uncommitted changes; the committed version was used`);
+  if (changed.some((p) => p === CONFIG_PATH || (p.endsWith('/') && CONFIG_PATH.startsWith(p)))) notes.push(`ignored: ${CONFIG_PATH} has uncommitted changes; the committed version was used`);
   return notes;
 }

@@ -90,6 +90,19 @@ describe('what was read and what was ignored', () => {
     expect(r.out).toContain('ignored: .github/courier.yml has uncommitted changes; the committed version was used');
   });
 
+  it('names an untracked folder once, and still warns when the config sits in one', async () => {
+    const dir = await exampleRepo();
+    git(dir, ['rm', '-q', '--cached', '.github/courier.yml']);
+    git(dir, ['commit', '-q', '-m', 'untrack the config']);
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(dir, 'drafts/a'), { recursive: true });
+    writeFileSync(join(dir, 'drafts/a/one.yaml'), 'a: 1\n');
+    writeFileSync(join(dir, 'drafts/two.yaml'), 'b: 2\n');
+    const r = await courier('plan', '--repo', dir, '--image', IMAGE);
+    expect(r.out).toContain('ignored: 2 uncommitted changes (.github/, drafts/)');
+    expect(r.out).toContain('ignored: .github/courier.yml has uncommitted changes; the committed version was used');
+  });
+
   it('says nothing about ignored changes in a clean checkout', async () => {
     const dir = await exampleRepo();
     const r = await courier('plan', '--repo', dir, '--image', IMAGE);
