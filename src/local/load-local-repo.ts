@@ -60,11 +60,11 @@ export async function loadLocalRepo(dir: string): Promise<LocalRepo> {
   }
   const templates = imageTemplatesFor(files, config.pullRequests.templates);
   const templateFiles = files.filter((f) => f.path.endsWith('.hbs'));
-  return { dir: root, notes: checkoutNotes(dir, checkout), files: yaml, skipped, config, defaulted: !configFile, templates, templateFiles };
+  return { dir: root, notes: checkoutNotes(dir, checkout, !configFile), files: yaml, skipped, config, defaulted: !configFile, templates, templateFiles };
 }
 
 /** What was read (root, committed HEAD) and what was ignored (uncommitted changes, an uncommitted config). */
-function checkoutNotes(dir: string, checkout: CheckoutState): string[] {
+function checkoutNotes(dir: string, checkout: CheckoutState, defaulted: boolean): string[] {
   const sub = relative(checkout.root, dir).split('\\').join('/');
   const where = sub && sub !== '.' ? ` (the repository root; --repo pointed at its subfolder ${sub}, and Courier works on the whole repository)` : '';
   const notes = [`read: committed HEAD ${checkout.head.slice(0, 12)}${checkout.branch ? ` (${checkout.branch})` : ''} of ${checkout.root}${where}`];
@@ -74,6 +74,8 @@ function checkoutNotes(dir: string, checkout: CheckoutState): string[] {
     const count = changed.length === 1 ? '1 uncommitted change' : `${changed.length} uncommitted changes`;
     notes.push(`ignored: ${count} (${shown}); Courier reads committed files only, so commit them to include them`);
   }
-  if (changed.some((p) => p === CONFIG_PATH || (p.endsWith('/') && CONFIG_PATH.startsWith(p)))) notes.push(`ignored: ${CONFIG_PATH} has uncommitted changes; the committed version was used`);
+  if (changed.some((p) => p === CONFIG_PATH || (p.endsWith('/') && CONFIG_PATH.startsWith(p)))) {
+    notes.push(`ignored: ${CONFIG_PATH} has uncommitted changes; ${defaulted ? 'no version of it is committed, so the default configuration (one environment holding every file) was used' : 'the committed version was used'}`);
+  }
   return notes;
 }

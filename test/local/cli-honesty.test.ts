@@ -100,7 +100,7 @@ describe('what was read and what was ignored', () => {
     writeFileSync(join(dir, 'drafts/two.yaml'), 'b: 2\n');
     const r = await courier('plan', '--repo', dir, '--image', IMAGE);
     expect(r.out).toContain('ignored: 2 uncommitted changes (.github/, drafts/)');
-    expect(r.out).toContain('ignored: .github/courier.yml has uncommitted changes; the committed version was used');
+    expect(r.out).toContain('ignored: .github/courier.yml has uncommitted changes; no version of it is committed, so the default configuration (one environment holding every file) was used');
   });
 
   it('says nothing about ignored changes in a clean checkout', async () => {
