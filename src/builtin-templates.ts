@@ -6,6 +6,7 @@ import { loadImageTemplates } from './core/image-update/image-proposal-view.ts';
 import type { ImageTemplates } from './core/image-update/image-proposal-view.ts';
 import type { RepoFile } from './core/repo-model/repo-file.ts';
 import { loadPromotionTemplates } from './core/promotion/promotion-proposal.ts';
+import { loadRolloutTemplates } from './core/rollout/rollout-proposal.ts';
 import type { ProposalTemplates } from './core/proposal/template-engine.ts';
 
 /**
@@ -40,4 +41,10 @@ export function imageTemplatesFor(files: readonly RepoFile[], overrides: string 
 export function promotionTemplatesFor(files: readonly RepoFile[], overrides: string | undefined): ProposalTemplates {
   const byPath = new Map(files.map((f) => [f.path, f.text]));
   return loadPromotionTemplates((name) => (overrides ? byPath.get(posix.join(overrides, name)) : undefined) ?? readBuiltinTemplate(name));
+}
+
+/** Compiles the rollout templates, repository overrides first (as for images). */
+export function rolloutTemplatesFor(files: readonly RepoFile[], overrides: string | undefined): ProposalTemplates {
+  const byPath = new Map(files.map((f) => [f.path, f.text]));
+  return loadRolloutTemplates((name) => (overrides ? byPath.get(posix.join(overrides, name)) : undefined) ?? readBuiltinTemplate(name));
 }

@@ -99,6 +99,28 @@ export async function main(argv: string[], out: TextSink = process.stdout, err: 
       out.write(formatRotateKeys(await runRotateKeys({ dir: resolve(opts.repo), finish: opts.finish === true, env })));
     });
   program
+    .command('stage')
+    .description('copy an app folder with the change from another branch into a new sibling (apps/<app>-v<N>): one commit on courier/rollout/<app>/stage; HEAD and the working tree stay as they are')
+    .requiredOption('--repo <dir>', 'git repository (its committed HEAD is read, not the working tree)')
+    .requiredOption('--app <app>', 'the app (e.g. podinfo) or its folder (e.g. apps/podinfo)')
+    .requiredOption('--from-ref <branch>', 'branch (or commit) whose version of the folder the copy gets')
+    .option('--force', 'replace the courier/ branch even when it holds commits Courier did not write')
+    .action(async (opts: { repo: string; app: string; fromRef: string; force?: boolean }) => {
+      const { formatStage, runStage } = await import('./local/run-rollout.ts');
+      out.write(formatStage(await runStage({ dir: resolve(opts.repo), app: opts.app, fromRef: opts.fromRef, ...(opts.force ? { force: true } : {}) })));
+    });
+  program
+    .command('rollout')
+    .description('the next step of a staged rollout, read from HEAD: the next cluster\'s switch to --to, or the old folder\'s deletion; one commit on courier/rollout/<app>/<step>')
+    .requiredOption('--repo <dir>', 'git repository (its committed HEAD is read, not the working tree)')
+    .requiredOption('--app <app>', 'the app being rolled out (e.g. podinfo)')
+    .requiredOption('--to <folder>', 'the folder every cluster moves to, repo-relative (e.g. apps/podinfo-v2)')
+    .option('--force', 'replace the courier/ branch even when it holds commits Courier did not write')
+    .action(async (opts: { repo: string; app: string; to: string; force?: boolean }) => {
+      const { formatRollout, runRollout } = await import('./local/run-rollout.ts');
+      out.write(formatRollout(await runRollout({ dir: resolve(opts.repo), app: opts.app, to: opts.to, ...(opts.force ? { force: true } : {}) })));
+    });
+  program
     .command('secrets-lint')
     .description('the courier/secrets check: plaintext that must be encrypted, missing recipients, bad MACs, decrypted copies')
     .requiredOption('--repo <dir>', 'git repository (its committed HEAD is read)')

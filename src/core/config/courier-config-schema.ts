@@ -178,6 +178,21 @@ const promotionSettings = z
   .default({ folders: [] })
   .describe('How promotions carry more than versions.');
 
+const rolloutSettings = z
+  .strictObject({
+    naming: z
+      .string()
+      .regex(/^[a-z0-9._-]*\{app\}[a-z0-9._-]*\{n\}[a-z0-9._-]*$/, 'must hold "{app}" then "{n}" and otherwise only lowercase letters, digits, ".", "_" or "-" (e.g. "{app}-v{n}")')
+      .default('{app}-v{n}')
+      .describe('Name of the versioned copy of an app folder made by `stage`, beside the folder: `{app}` is the folder\'s name without its version, `{n}` the next version (2 for the first copy).'),
+    order: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('Clusters in the order a staged rollout switches them. Default: environment order, then the order of `clusters` in each environment; clusters not listed here come after the listed ones, in that default order.'),
+  })
+  .default({ naming: '{app}-v{n}' })
+  .describe('Staged rollouts of a shared app folder, one cluster at a time.');
+
 /** The whole `.github/courier.yml`. */
 export const courierConfigSchema = z
   .strictObject({
@@ -214,6 +229,7 @@ export const courierConfigSchema = z
       .describe('How Courier opens pull requests.'),
     sops: sopsSettings,
     promotion: promotionSettings,
+    rollout: rolloutSettings,
     polling: z
       .strictObject({
         interval: duration(
@@ -241,6 +257,9 @@ export const courierConfigSchema = z
         }
         clusters.set(cluster, env.name);
       });
+    });
+    config.rollout.order?.forEach((cluster, i) => {
+      if (!clusters.has(cluster)) ctx.addIssue({ code: 'custom', path: ['rollout', 'order', i], message: `unknown cluster "${cluster}": list it in environments[].clusters first` });
     });
     const images = new Map<string, number>();
     config.images.forEach((img, i) => {
