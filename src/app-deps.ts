@@ -85,6 +85,12 @@ export interface AppDeps {
   checkSecrets?(target: JobTarget, pr: { number: number; sha: string; ref: string }): Promise<unknown>;
   /** What each promotion step waits for now, without writing anything (`/courier plan`). */
   explain?(target: JobTarget): Promise<Array<{ from: string; to: string; skipped?: string; decision?: { ready: boolean; verdict: { open: boolean; gates: Array<{ gate: string; state: string; detail: string }> } } }>>;
+  /** Staged rollouts: `/courier stage` on a PR, `/courier rollout pause|resume|abort <app>`, `/courier rollback <cluster>`. */
+  rollout?: {
+    stage(target: JobTarget, pull: number, app: string | undefined): Promise<string>;
+    control(target: JobTarget, action: 'pause' | 'resume' | 'abort', app: string, by: string): Promise<string>;
+    rollbackCluster(target: JobTarget, cluster: string, by: string): Promise<{ pullRequest?: { number: number; url: string }; action?: string } | string>;
+  };
   /** Extra HTTP routes (registry notifications, cluster reports). */
   httpRoutes?: HttpRoute[];
   now(): Date;

@@ -15,7 +15,7 @@ import { hasWritePermission } from '../github/write-permission.ts';
 import { configuredTargets } from './fan-out.ts';
 import type { InstallationCache } from './installation-cache.ts';
 
-type Deps = Pick<AppDeps, 'validateConfig' | 'promote' | 'fleetState' | 'explain' | 'rollback' | 'now'>;
+type Deps = Pick<AppDeps, 'validateConfig' | 'promote' | 'fleetState' | 'explain' | 'rollback' | 'rollout' | 'now'>;
 
 /** Handles `issue_comment.created`. */
 export async function handleCommentCommands(context: Context<'issue_comment.created'>, deps: Deps, cache?: InstallationCache): Promise<void> {
@@ -43,7 +43,7 @@ export async function handleCommentCommands(context: Context<'issue_comment.crea
   const lines: string[] = [];
   let failed = false;
   for (const command of commands) {
-    const result = await run(command, target, login, deps).catch((error: unknown) => ({ ok: false, text: `\`${describe(command)}\` failed: ${(error as Error).message}` }));
+    const result = await run(command, target, login, deps, payload.issue.pull_request ? payload.issue.number : undefined).catch((error: unknown) => ({ ok: false, text: `\`${describe(command)}\` failed: ${(error as Error).message}` }));
     failed ||= !result.ok;
     lines.push(result.text);
   }
@@ -54,7 +54,7 @@ function describe(command: CourierCommand | CommandError): string {
   return command.verb === 'invalid' ? command.line : `/courier ${command.verb}`;
 }
 
-async function run(command: CourierCommand | CommandError, target: JobTarget, login: string, deps: Deps): Promise<{ ok: boolean; text: string }> {
+async function run(command: CourierCommand | CommandError, target: JobTarget, login: string, deps: Deps, pull: number | undefined): Promise<{ ok: boolean; text: string }> {
   const config = validateCourierConfig(target.config);
   const environments = config.ok ? config.config.environments.map((e) => e.name) : [];
   const at = deps.now().toISOString();
@@ -107,7 +107,14 @@ async function run(command: CourierCommand | CommandError, target: JobTarget, lo
     }
     case 'rollback': {
       if (!environments.includes(command.target)) {
-        return { ok: false, text: `\`${command.target}\` is not an environment (${environments.map((e) => `\`${e}\``).join(', ')}); rolling back one cluster of a staged rollout is not enabled yet. Nothing was changed.` };
+        const clusters = config.ok ? config.config.environments.flatMap((e) => e.clusters) : [];
+        if (!clusters.includes(command.target) || !deps.rollout) {
+          return { ok: false, text: `\`${command.target}\` is neither an environment (${environments.map((e) => `\`${e}\``).join(', ')}) nor a cluster of a staged rollout. Nothing was changed.` };
+        }
+        const outcome = await deps.rollout.rollbackCluster(target, command.target, login);
+        if (typeof outcome === 'string') return { ok: false, text: `No rollback of **${command.target}**: ${outcome}. Nothing was changed.` };
+        const pr = outcome.pullRequest ? ` in #${outcome.pullRequest.number}` : ' (it already applies the older folder)';
+        return { ok: true, text: `Pointing **${command.target}** back to the older folder${pr}; the rollout is halted until \`/courier rollout resume\`.` };
       }
       if (!deps.rollback) return { ok: false, text: 'Rollbacks are not available in this deployment.' };
       const outcome = await deps.rollback(target, command.target, login);
@@ -115,8 +122,16 @@ async function run(command: CourierCommand | CommandError, target: JobTarget, lo
       const pr = outcome.pullRequest ? ` #${outcome.pullRequest.number}` : '';
       return { ok: true, text: `Rolling **${command.target}** back to its last healthy versions${pr ? ` in${pr}` : ' (nothing differs)'}; promotions out of it are frozen until \`/courier release ${command.target}\`.` };
     }
-    case 'rollout':
-    case 'stage':
+    case 'rollout': {
+      if (!deps.rollout) return { ok: false, text: 'Staged rollouts are not available in this deployment.' };
+      return { ok: true, text: await deps.rollout.control(target, command.action, command.app, login) };
+    }
+    case 'stage': {
+      if (!deps.rollout) return { ok: false, text: 'Staged rollouts are not available in this deployment.' };
+      if (pull === undefined) return { ok: false, text: '`/courier stage` works on a pull request that edits a shared app folder, not on an issue. Nothing was changed.' };
+      const text = await deps.rollout.stage(target, pull, command.app);
+      return { ok: text.startsWith('Staged'), text: text.startsWith('Staged') ? text : `Not staged: ${text}.` };
+    }
     case 'rotate-keys':
       return { ok: false, text: `\`/courier ${command.verb}\` is not enabled in this Courier yet. Nothing was changed.` };
   }

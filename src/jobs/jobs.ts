@@ -12,6 +12,7 @@ import { EMPTY_FLEET_STATE, isRejected, type FleetStateStore } from '../core/fle
 import { DashboardCache, githubDashboard } from '../github/dashboard-issue.ts';
 import { fromOctokit, type OctokitLike } from '../github/github-client.ts';
 import { createPromotionPipeline, type StepReport } from './promotion-pipeline.ts';
+import { createRolloutPipeline } from './rollout-pipeline.ts';
 import { checkSecrets, type PullRequestHead } from './secrets-check.ts';
 import type { AgeIdentity } from '../core/sops/index.ts';
 
@@ -41,6 +42,7 @@ export function createJobs(deps: JobsDeps): {
   explain: (target: JobTarget) => Promise<StepReport[]>;
   rollback: (target: JobTarget, environment: string, by: string) => Promise<JobOutcome | string>;
   checkSecrets: (target: JobTarget, pr: PullRequestHead) => Promise<unknown>;
+  rollout: Pick<ReturnType<typeof createRolloutPipeline>, 'stage' | 'control' | 'rollbackCluster' | 'evaluate'>;
 } {
   const image = createImageJob(deps.describeRelease ? { describeRelease: deps.describeRelease } : {});
   // Holds, rejections and freezes live in the repository's dashboard issue (GitHub), not in memory.
@@ -67,10 +69,21 @@ export function createJobs(deps: JobsDeps): {
     }
   };
   const promotion = createPromotionPipeline({ ...deps, fleetState, ...(deps.fleetState ? {} : { dashboard: dashboardOf }) });
+  const rollouts = createRolloutPipeline({ ...deps, fleetState });
+  // Rollouts move on the same triggers as promotions (a push, a cluster's check run, resync, a command).
+  const rolloutsOf = (target: JobTarget): Promise<unknown> =>
+    rollouts.evaluate(target).catch((error: unknown) => deps.log.warn({ repo: `${target.owner}/${target.repo}` }, `rollout evaluation failed: ${(error as Error).message}; the next trigger or resync retries it`));
+  const evaluateAll = async (target: JobTarget, only?: { to?: string }): Promise<StepReport[]> => {
+    const reports = await promotion.evaluate(target, only);
+    if (!only?.to) await rolloutsOf(target);
+    return reports;
+  };
   // The resync re-reads the dashboard (someone may have edited it) and refreshes what it shows.
   const promotionOutcomes = async (target: JobTarget): Promise<JobOutcome[]> => {
     dashboards.forget({ owner: target.owner, repo: target.repo });
-    return (await promotion.evaluate(target, { refresh: true })).flatMap((step) => (step.outcome ? [step.outcome] : []));
+    const steps = await promotion.evaluate(target, { refresh: true });
+    const walks = await rollouts.evaluate(target).catch(() => []);
+    return [...steps.flatMap((step) => (step.outcome ? [step.outcome] : [])), ...walks.flatMap((w) => (w.outcome ? [w.outcome] : []))];
   };
   const resyncs = [createImageResync({ listTags: deps.listTags, runJob: runJobFor, log: deps.log, now: deps.now }), promotionOutcomes];
   return {
@@ -80,10 +93,11 @@ export function createJobs(deps: JobsDeps): {
       for (const resync of resyncs) outcomes.push(...(await resync(target)));
       return outcomes;
     },
-    promote: coalesced(promotion.evaluate),
+    promote: coalesced(evaluateAll),
     fleetState,
     explain: (target) => promotion.evaluate(target, { dryRun: true }),
     rollback: (target, environment, by) => promotion.rollbackNow(target, environment, by),
+    rollout: rollouts,
     checkSecrets: (target, pr) => checkSecrets(target, pr, { cloneCache: deps.cloneCache, identities: deps.identities ?? (async () => []), now: deps.now }),
   };
 }

@@ -18,7 +18,8 @@ import { formatCheckRunName } from '../core/reconcile/check-run-name.ts';
 import type { DashboardContent } from '../github/dashboard-issue.ts';
 import { decidePromotionStep, gateSummary, type StepCheckRun, type StepDecision } from '../core/promotion/promotion-step.ts';
 import { formatBranch } from '../core/proposal/names.ts';
-import { createCheckRun, listCheckRuns, updateCheckRun } from '../github/check-runs.ts';
+import { listCheckRuns } from '../github/check-runs.ts';
+import { closeGate, writeGateCheck } from '../github/gate-check.ts';
 import { fromOctokit, type GitHubClient, type OctokitLike } from '../github/github-client.ts';
 import { writeApprovals } from '../github/write-permission.ts';
 import type { JobOutcome } from './job-outcome.ts';
@@ -141,7 +142,7 @@ export function createPromotionPipeline(deps: PromotionPipelineDeps) {
       if (!decision.ready) {
         // A step that cannot go on (a failure, a freeze) must not leave an older PR's gate green:
         // auto-merge would still merge it.
-        if (decision.failed.length > 0 || decision.frozen) await closeGate(gh, repo, target.owner, formatBranch({ kind: 'promotion', environment: to.name, subject: from.name }), to.name, decision, now);
+        if (decision.failed.length > 0 || decision.frozen) await closeGate(gh, repo, formatBranch({ kind: 'promotion', environment: to.name, subject: from.name }), gateCheckName(to.name), gateSummary(to.name, decision.verdict), decision.verdict, now);
         schedule(target, key, decision.verdict.recheckAt, now);
         continue;
       }
@@ -167,7 +168,7 @@ export function createPromotionPipeline(deps: PromotionPipelineDeps) {
         decision = decidePromotionStep({ from, to, runs, state, subjects: state.holds.map((h) => h.subject), approvals, now });
         report.decision = decision;
       }
-      await writeGateCheck(gh, repo, pr.number, to.name, decision, now, outcome);
+      await writeGateCheck(gh, repo, pr.number, gateCheckName(to.name), gateSummary(to.name, decision.verdict), decision.verdict, now, outcome);
       schedule(target, key, decision.verdict.recheckAt, now);
     }
     if (only?.refresh && deps.dashboard && !only.dryRun) {
@@ -267,36 +268,6 @@ async function stepRuns(gh: GitHubClient, repo: { owner: string; repo: string },
     }
   }
   return runs;
-}
-
-/** Sets the gate of the step's open PR (if any) to what a blocked decision says. */
-async function closeGate(gh: GitHubClient, repo: { owner: string; repo: string }, owner: string, branch: string, to: string, decision: StepDecision, now: Date): Promise<void> {
-  const { data } = await gh.request<Array<{ number: number; head: { ref: string; sha: string } }>>('GET /repos/{owner}/{repo}/pulls', { ...repo, state: 'open', head: `${owner}:${branch}`, per_page: 5 });
-  const pr = (data ?? []).find((p) => p.head.ref === branch);
-  if (pr) await writeGateCheck(gh, repo, pr.number, to, decision, now, { kind: 'promotion', environment: to, action: 'unchanged', headSha: pr.head.sha });
-}
-
-/** Creates or updates `courier/gate/<to>` on the promotion PR's head commit. */
-async function writeGateCheck(gh: GitHubClient, repo: { owner: string; repo: string }, pull: number, to: string, decision: StepDecision, now: Date, outcome: JobOutcome): Promise<void> {
-  // The write path knows the head it wrote; only an unchanged PR needs asking.
-  const sha =
-    outcome.headSha ??
-    (await gh.request<{ head: { sha: string } }>('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner: repo.owner, repo: repo.repo, pull_number: pull })).data.head.sha;
-  const name = gateCheckName(to);
-  const text = gateSummary(to, decision.verdict);
-  const blocked = decision.verdict.gates.some((g) => g.state === 'blocked');
-  const body = decision.verdict.open
-    ? { status: 'completed' as const, conclusion: 'success', completed_at: now.toISOString(), output: text }
-    : blocked
-      ? { status: 'completed' as const, conclusion: 'failure', completed_at: now.toISOString(), output: text }
-      : { status: 'in_progress' as const, output: text };
-  // A head commit the write path just made carries no gate run yet.
-  const fresh = outcome.action === 'opened' || outcome.action === 'updated';
-  const [existing] = fresh ? [] : await listCheckRuns(gh, repo, sha, name);
-  const same = existing && existing.status === body.status && (existing.conclusion ?? undefined) === ('conclusion' in body ? body.conclusion : undefined) && existing.title === text.title && existing.summary === text.summary;
-  if (same) return; // an evaluation that changes nothing writes nothing
-  if (existing) await updateCheckRun(gh, repo, existing.id, body);
-  else await createCheckRun(gh, repo, { name, head_sha: sha, ...body });
 }
 
 /** What the dashboard shows, from this evaluation: health from Courier's runs on the head, steps, versions, open PRs. */

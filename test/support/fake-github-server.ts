@@ -185,6 +185,18 @@ export class FakeGitHubServer {
     return head;
   }
 
+  /** Pull requests a person opened (`fork`: from a fork Courier cannot push to). */
+  private readonly forks = new Set<string>();
+
+  /** Opens a pull request as a person would, for a branch already pushed to the bare repository; returns its number. */
+  openPullRequest(owner: string, name: string, pr: { head: string; base?: string; title: string; body?: string; fork?: boolean }): number {
+    const r = this.repo(owner, name);
+    const number = r.model.prs.length + 1;
+    r.model.prs.push({ id: `PR_human_${number}`, number, head: pr.head, base: pr.base ?? 'main', title: pr.title, body: pr.body ?? '', open: true, labels: [], comments: [], autoMerge: false, reviewers: [], createdAt: Date.now() });
+    if (pr.fork) this.forks.add(`${owner}/${name}#${number}`);
+    return number;
+  }
+
   /** Requests seen since `since` (performance.now()), summed: total, mutating, by route. */
   counts(since = 0): { total: number; mutating: number; byRoute: Record<string, number> } {
     const seen = this.requests.filter((r) => r.at >= since);
@@ -357,7 +369,17 @@ export class FakeGitHubServer {
       route('GET', '/repos/{owner}/{repo}/pulls/{pull_number}', inRepo(async (r, req) => {
         const pr = r.model.prs.find((p) => p.number === Number(req.params.pull_number));
         if (!pr) return notFound;
-        return { status: 200, body: { number: pr.number, state: pr.open ? 'open' : 'closed', title: pr.title, head: { ref: pr.head, sha: (await r.store.ref(pr.head)) ?? null }, base: { ref: pr.base } } };
+        const fork = this.forks.has(`${r.init.owner}/${r.init.name}#${pr.number}`);
+        const headRepo = { full_name: fork ? `someone/${r.init.name}` : `${r.init.owner}/${r.init.name}` };
+        return { status: 200, body: { number: pr.number, state: pr.open ? 'open' : 'closed', title: pr.title, body: pr.body, head: { ref: pr.head, sha: (await r.store.ref(pr.head)) ?? null, repo: headRepo }, base: { ref: pr.base } } };
+      })),
+      route('PATCH', '/repos/{owner}/{repo}/pulls/{pull_number}', inRepo((r, req) => {
+        const pr = r.model.prs.find((p) => p.number === Number(req.params.pull_number));
+        if (!pr) return notFound;
+        if (typeof req.body.body === 'string') pr.body = req.body.body;
+        if (typeof req.body.title === 'string') pr.title = req.body.title;
+        if (req.body.state === 'closed') pr.open = false;
+        return { status: 200, body: { number: pr.number, title: pr.title, body: pr.body, state: pr.open ? 'open' : 'closed' } };
       })),
       route('GET', '/repos/{owner}/{repo}/pulls/{pull_number}/files', inRepo(async (r, req) => {
         const pr = r.model.prs.find((p) => p.number === Number(req.params.pull_number));

@@ -5,6 +5,7 @@
  * `update-index`, `write-tree`) for the tree — mktree would need one call per directory level —
  * then `commit-tree` and a compare-and-swap `update-ref`.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -115,8 +116,10 @@ export class GitStore implements ModelStore {
         const blobs = (await this.git.raw(['hash-object', '-w', '--', ...blobFiles.slice(start, start + CHUNK)])).trim().split('\n');
         await indexed.raw(['update-index', '--add', ...chunk.flatMap((a, i) => ['--cacheinfo', `100644,${blobs[i]!},${a.path}`])]);
       }
-      for (let start = 0; start < changes.deletions.length; start += CHUNK) {
-        await indexed.raw(['update-index', '--force-remove', '--', ...changes.deletions.slice(start, start + CHUNK).map((d) => d.path)]);
+      if (changes.deletions.length > 0) {
+        // `update-index --force-remove` wants a work tree; `--index-info` with mode 0 removes entries in a bare repository.
+        const input = changes.deletions.map((d) => `0 ${'0'.repeat(40)}\t${d.path}\n`).join('');
+        execFileSync('git', ['update-index', '--index-info'], { cwd: this.bareDir, env: gitEnv({ GIT_INDEX_FILE: join(scratch, 'index'), GIT_DIR: this.bareDir }), input });
       }
       const tree = (await indexed.raw(['write-tree'])).trim();
       // From a file: a large group's message can pass the 128 KiB limit of one argument (E2BIG).

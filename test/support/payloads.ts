@@ -106,10 +106,17 @@ export function courierPromoteDispatch(owner: string, repo: string, installation
 }
 
 /** An `issue_comment.created` on issue (or PR) `number` of `owner/repo` by `login` with `body`. */
-export function issueCommentCreated(owner: string, repo: string, number: number, login: string, body: string, installationId: number, opts: { bot?: boolean; id?: number } = {}): IssueCommentCreatedEvent {
+export function issueCommentCreated(owner: string, repo: string, number: number, login: string, body: string, installationId: number, opts: { bot?: boolean; id?: number; pullRequest?: boolean } = {}): IssueCommentCreatedEvent {
   const payload = example<IssueCommentCreatedEvent>('issue_comment');
   payload.action = 'created';
   payload.issue.number = number;
+  // GitHub marks a comment on a pull request by `issue.pull_request`.
+  if (opts.pullRequest) {
+    const url = `https://api.github.com/repos/${owner}/${repo}/pulls/${number}`;
+    payload.issue.pull_request = { url, html_url: `https://github.com/${owner}/${repo}/pull/${number}`, diff_url: `${url}.diff`, patch_url: `${url}.patch` } as IssueCommentCreatedEvent['issue']['pull_request'];
+  } else {
+    delete (payload.issue as { pull_request?: unknown }).pull_request;
+  }
   payload.comment.body = body;
   payload.comment.id = opts.id ?? 900_000 + number;
   payload.comment.user.login = login;

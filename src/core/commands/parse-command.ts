@@ -12,7 +12,7 @@ export type CourierCommand =
   | { verb: 'rollback'; target: string }
   | { verb: 'plan' }
   | { verb: 'rollout'; action: 'pause' | 'resume' | 'abort'; app: string }
-  | { verb: 'stage' }
+  | { verb: 'stage'; app?: string }
   | { verb: 'rotate-keys' }
   | { verb: 'help' };
 
@@ -31,7 +31,7 @@ export const COMMAND_USAGE = [
   '`/courier rollback <environment|cluster>`: return an environment (or a rollout\'s cluster) to its last healthy state',
   '`/courier plan`: what Courier would do now, as a comment',
   '`/courier rollout pause|resume|abort <app>`: steer a staged rollout',
-  '`/courier stage`: (on a pull request) turn its change of a shared app folder into a staged rollout',
+  '`/courier stage [app]`: (on a pull request) turn its change of a shared app folder into a staged rollout',
   '`/courier rotate-keys`: start a SOPS age key rotation',
   '`/courier help`: this list',
 ];
@@ -58,8 +58,11 @@ function parseOne(line: string, args: string[]): CourierCommand | CommandError {
     case undefined:
     case 'help':
       return { verb: 'help' };
-    case 'plan':
     case 'stage':
+      if (rest.length > 1) return invalid('use `/courier stage` or `/courier stage <app>`');
+      if (rest.length === 1 && !NAME.test(rest[0]!)) return invalid(`"${rest[0]}" is not an app name`);
+      return rest.length === 1 ? { verb, app: rest[0]! } : { verb };
+    case 'plan':
     case 'rotate-keys':
       return rest.length === 0 ? { verb } : invalid(`\`/courier ${verb}\` takes no argument`);
     case 'promote': {

@@ -243,8 +243,8 @@ export const courierConfigSchema = z
     const envs = new Map<string, number>();
     const clusters = new Map<string, string>();
     config.environments.forEach((env, i) => {
-      if (env.name === 'gate') {
-        ctx.addIssue({ code: 'custom', path: ['environments', i, 'name'], message: '"gate" is reserved: the promotion gate check runs are named courier/gate/<environment>' });
+      if (env.name === 'gate' || env.name === 'rollout') {
+        ctx.addIssue({ code: 'custom', path: ['environments', i, 'name'], message: `"${env.name}" is reserved: Courier's own check runs are named courier/gate/<environment> and courier/rollout/<app>` });
       }
       if (envs.has(env.name)) {
         ctx.addIssue({ code: 'custom', path: ['environments', i, 'name'], message: `duplicate environment "${env.name}" (also environments[${envs.get(env.name)}])` });

@@ -33,7 +33,7 @@ const fleetStateSchema = z.object({
   holds: z.array(z.object({ subject: z.string(), by: z.string(), at: z.string() })),
   rejections: z.array(z.object({ subject: z.string(), version: z.string(), environment: z.string(), cluster: z.string(), reason: z.string(), at: z.string() })),
   freezes: z.array(z.object({ environment: z.string(), reason: z.string(), at: z.string() })),
-  rollouts: z.array(z.object({ app: z.string(), state: z.enum(['paused', 'aborted']), by: z.string(), at: z.string() })),
+  rollouts: z.array(z.object({ app: z.string(), state: z.enum(['paused', 'aborted', 'failed']), by: z.string(), at: z.string(), cluster: z.string().optional(), reason: z.string().optional() })),
 });
 
 /** True when an issue body is Courier's dashboard (found by this mark, whatever its title). */
@@ -102,7 +102,7 @@ export function renderDashboard(view: DashboardView): string {
   for (const h of holds) out.push(`- held: \`${cell(h.subject)}\` by @${h.by} (${h.at}); \`/courier release ${h.subject}\` lifts it`);
   for (const r of rejections) out.push(`- rejected: \`${cell(r.subject)}:${cell(r.version)}\` in ${r.environment}: ${cell(r.reason)}; \`/courier release ${r.subject}:${r.version}\` lifts it`);
   for (const f of freezes) out.push(`- frozen: ${f.environment}: ${cell(f.reason)}; \`/courier release ${f.environment}\` lifts it`);
-  for (const r of rollouts) out.push(`- rollout of ${r.app} ${r.state} by @${r.by} (${r.at})`);
+  for (const r of rollouts) out.push(r.state === 'failed' ? `- ⛔ rollout of ${r.app} halted: ${cell(r.cluster ?? 'a cluster')} failed after its switch${r.reason ? ` (${cell(r.reason)})` : ''} (${r.at}); \`/courier rollout resume ${r.app}\` or \`abort\`` : `- rollout of ${r.app} ${r.state} by @${r.by} (${r.at})`);
   out.push('', '## Open Courier pull requests', '');
   if (view.pullRequests.length === 0) out.push('None.');
   for (const pr of view.pullRequests) out.push(`- #${pr.number} ${cell(pr.title)}`);

@@ -37,12 +37,19 @@ export interface Freeze {
   at: string;
 }
 
-/** `/courier rollout pause|resume|abort <app>`. */
+/**
+ * A staged rollout steered by hand (`/courier rollout pause|abort <app>`) or halted by a cluster that
+ * failed after its switch (`failed`, set by Courier; `/courier rollout resume <app>` lifts it).
+ */
 export interface RolloutControl {
   app: string;
-  state: 'paused' | 'aborted';
+  state: 'paused' | 'aborted' | 'failed';
   by: string;
   at: string;
+  /** The cluster that failed (state `failed`). */
+  cluster?: string;
+  /** One line, no secret: why (the cluster's reconcile summary). */
+  reason?: string;
 }
 
 export interface FleetState {

@@ -115,3 +115,23 @@ export function referencesTo(folder: string, model: RepoModel): string[] {
   }
   return out;
 }
+
+/**
+ * The rollouts in progress, read from the tree: every folder Flux applies (or a folder above one)
+ * that has an existing sibling of the same app, named by its newest version (the target). A copy
+ * made by hand and merged starts a walk the same way as one Courier staged.
+ */
+export function findRollouts(model: RepoModel, config: CourierConfig): string[] {
+  const naming = config.rollout.naming;
+  const targets = new Set<string>();
+  const seen = new Set<string>();
+  for (const k of model.kustomizations) {
+    for (let f = k.path; f; f = posix.dirname(f) === '.' ? '' : posix.dirname(f)) {
+      if (seen.has(f)) continue;
+      seen.add(f);
+      const versions = versionsOf(f, model.paths, naming);
+      if (versions.length >= 2) targets.add(versions[versions.length - 1]!.folder);
+    }
+  }
+  return [...targets].sort();
+}
