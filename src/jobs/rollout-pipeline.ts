@@ -85,16 +85,19 @@ export function createRolloutPipeline(deps: RolloutPipelineDeps) {
       const model = buildRepoModel(files);
       const targets = findRollouts(model, config);
       if (targets.length === 0) return { head: checkout.sha, model, files, targets, switchedAt: new Map<string, string | undefined>() };
-      // The commit that last changed each cluster's Kustomization files: the one that switched it.
+      // The commit that last changed the gating cluster's Kustomization files: the one that switched it
+      // (only that cluster's: one `git log` per rollout, not one per cluster).
       const switchedAt = new Map<string, string | undefined>();
       for (const t of targets) {
-        let walk: RolloutWalk;
+        let gating: WalkCluster | undefined;
         try {
-          walk = readWalk(model, config, t);
+          const walk = readWalk(model, config, t);
+          const step = planNextStep(walk, model, files);
+          gating = step.kind === 'switch' ? step.previous : step.kind === 'finish' ? walk.clusters.at(-1) : undefined;
         } catch {
           continue;
         }
-        for (const c of walk.clusters) switchedAt.set(`${t}#${c.cluster}`, await checkout.lastChange?.([...new Set(c.kustomizations.map((k) => k.file))]));
+        if (gating) switchedAt.set(`${t}#${gating.cluster}`, await checkout.lastChange?.([...new Set(gating.kustomizations.map((k) => k.file))]));
       }
       return { head: checkout.sha, model, files, targets, switchedAt };
     });
@@ -203,7 +206,16 @@ export function createRolloutPipeline(deps: RolloutPipelineDeps) {
       return { ...base, state: control?.state === 'paused' ? 'paused' : 'waiting', detail: verdict.gates.filter((g) => g.state !== 'open').map((g) => `${g.gate}: ${g.detail}`).join('; '), verdict };
     }
     const request = next ? { kind: 'rollout' as const, step: 'switch' as const, target: walk.target, cluster: next.cluster } : { kind: 'rollout' as const, step: 'finish' as const, target: walk.target };
-    const [outcome] = await runJob(job, target, request, deps);
+    // The write plans from the head this evaluation just fetched: its first checkout makes no second fetch.
+    let first = true;
+    const cloneCache = {
+      withCheckout: ((h, r, fn) => {
+        const reuse = first ? read.head : undefined;
+        first = false;
+        return deps.cloneCache.withCheckout(h, r, fn, reuse ? { reuse } : {});
+      }) as typeof deps.cloneCache.withCheckout,
+    } as typeof deps.cloneCache;
+    const [outcome] = await runJob(job, target, request, { ...deps, cloneCache });
     const pr = outcome?.pullRequest;
     if (pr && outcome.action !== 'failed') {
       if (next && prevEnv?.gates.approval) verdict = gates(await writeApprovals(gh, repo, pr.number));
