@@ -267,6 +267,22 @@ describe('staged rollout of apps/frontend over staging-1 → prod-eu → prod-us
     await expectSwitch('prod-eu', m2);
   }, 60_000);
 
+  it('a hold on the app or the next environment keeps the step\'s gate waiting until released', async () => {
+    await boot();
+    await stageAndMerge();
+    await merge('frontend-6.2.0');
+    const m2 = await merge('courier/rollout/frontend/switch-staging-1');
+    expect(await comment(1, '/courier hold frontend')).toContain('Held');
+    await report('staging-1', m2);
+    const pr = openPr('courier/rollout/frontend/switch-prod-eu')!;
+    const head = (await fleet().store.ref(pr.head))!;
+    const gate = () => fleet().checkRuns.filter((r) => r.name === 'courier/rollout/frontend' && r.head_sha === head).at(-1);
+    expect(gate()).toMatchObject({ status: 'in_progress', output: { title: 'Waiting for hold' } });
+    expect(gate()!.output!.summary).toContain('held by maintainer on frontend');
+    expect(await comment(1, '/courier release frontend')).toContain('Released');
+    await until('the gate opened', () => gate()?.conclusion === 'success');
+  }, 60_000);
+
   it('abort points every switched cluster back and deletes the copy in one PR, closing the open step', async () => {
     await boot();
     await stageAndMerge();
