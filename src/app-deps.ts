@@ -91,6 +91,8 @@ export interface AppDeps {
     control(target: JobTarget, action: 'pause' | 'resume' | 'abort', app: string, by: string): Promise<string>;
     rollbackCluster(target: JobTarget, cluster: string, by: string): Promise<{ pullRequest?: { number: number; url: string }; action?: string } | string>;
   };
+  /** SOPS key rotation: `/courier rotate-keys`, the `courier-rotate-keys` dispatch; returns what happened, one sentence. */
+  rotateKeys?(target: JobTarget, by: string): Promise<string>;
   /** Extra HTTP routes (registry notifications, cluster reports). */
   httpRoutes?: HttpRoute[];
   now(): Date;

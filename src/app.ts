@@ -13,6 +13,7 @@ import type { InstallationCache } from './handlers/installation-cache.ts';
 import type { ReleaseBatcher } from './handlers/release-batcher.ts';
 import { releasesFromSourceRelease } from './handlers/source-release.ts';
 import { promoteOnCheckRun, promoteOnDispatch, promoteOnPush, promoteOnReview } from './handlers/promotion-events.ts';
+import { ROTATE_DISPATCH_TYPE, rotateOnDispatch } from './handlers/rotation-events.ts';
 import { handleCommentCommands } from './handlers/comment-commands.ts';
 import { checkSecretsOnPullRequest } from './handlers/secrets-check-events.ts';
 
@@ -37,6 +38,7 @@ export function courierApp(services: AppServices): ApplicationFunction {
     );
     app.on('repository_dispatch', async (context) => {
       if (context.payload.action === 'courier-promote') await promoteOnDispatch(context, deps, cache);
+      else if (context.payload.action === ROTATE_DISPATCH_TYPE) await rotateOnDispatch(context, deps, cache);
       else await handleFixedReleases(context, releaseFromDispatch(context.payload), services);
     });
     app.on('release.published', async (context) => {

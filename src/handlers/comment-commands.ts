@@ -15,7 +15,7 @@ import { hasWritePermission } from '../github/write-permission.ts';
 import { configuredTargets } from './fan-out.ts';
 import type { InstallationCache } from './installation-cache.ts';
 
-type Deps = Pick<AppDeps, 'validateConfig' | 'promote' | 'fleetState' | 'explain' | 'rollback' | 'rollout' | 'now'>;
+type Deps = Pick<AppDeps, 'validateConfig' | 'promote' | 'fleetState' | 'explain' | 'rollback' | 'rollout' | 'rotateKeys' | 'now'>;
 
 /** Handles `issue_comment.created`. */
 export async function handleCommentCommands(context: Context<'issue_comment.created'>, deps: Deps, cache?: InstallationCache): Promise<void> {
@@ -132,7 +132,11 @@ async function run(command: CourierCommand | CommandError, target: JobTarget, lo
       const text = await deps.rollout.stage(target, pull, command.app);
       return { ok: text.startsWith('Staged'), text: text.startsWith('Staged') ? text : `Not staged: ${text}.` };
     }
-    case 'rotate-keys':
-      return { ok: false, text: `\`/courier ${command.verb}\` is not enabled in this Courier yet. Nothing was changed.` };
+    case 'rotate-keys': {
+      if (!deps.rotateKeys) return { ok: false, text: 'Key rotation is not available in this deployment.' };
+      const text = await deps.rotateKeys(target, `@${login}`);
+      const ok = text.startsWith('step 1 of the key rotation is #');
+      return { ok, text: `Key rotation: ${text}.` };
+    }
   }
 }

@@ -40,11 +40,11 @@ export async function promoteOnPush(context: Context<'push'>, deps: Deps, cache?
   await evaluate(context as never, deps, `push ${payload.after.slice(0, 7)}`, cache);
 }
 
-/** `check_run.completed` of a cluster run (`courier/<env>/<cluster>`; not `courier/gate/…`, `courier/config`…). */
+/** `check_run.completed` of a cluster run (`courier/<env>/<cluster>`; not Courier's own gates `courier/gate/…`, `courier/rollout/…`, nor `courier/config`…). */
 export async function promoteOnCheckRun(context: Context<'check_run.completed'>, deps: Deps, cache?: InstallationCache): Promise<void> {
   const name = context.payload.check_run.name;
   const parsed = parseCheckRunName(name);
-  if (!parsed || parsed.environment === 'gate') return;
+  if (!parsed || parsed.environment === 'gate' || parsed.environment === 'rollout') return;
   await evaluate(context as never, deps, `${name} ${context.payload.check_run.conclusion ?? 'completed'}`, cache);
 }
 

@@ -31,8 +31,11 @@ export interface Job<R> {
    * second PR beside it. Return `request` itself when nothing changes; absent = no widening.
    */
   withOpenProposals?(request: R, open: readonly OpenProposal[], config: CourierConfig): R;
-  /** Plans the proposal (its commits are empty when there is nothing to do). Throws a user error for bad input. */
-  plan(input: JobInput, request: R): Proposal;
+  /**
+   * Plans the proposal (its commits are empty when there is nothing to do). Throws a user error for
+   * bad input. Pure; asynchronous only where the engine is (SOPS uses WebCrypto).
+   */
+  plan(input: JobInput, request: R): Proposal | Promise<Proposal>;
   /** What a newer proposal does to this job's open PRs. */
   rule: SupersedeRule;
   /** One short line for logs, e.g. `ghcr.io/acme/app:1.2.0`. */

@@ -13,6 +13,7 @@ import { DashboardCache, githubDashboard } from '../github/dashboard-issue.ts';
 import { fromOctokit, type OctokitLike } from '../github/github-client.ts';
 import { createPromotionPipeline, type StepReport } from './promotion-pipeline.ts';
 import { createRolloutPipeline } from './rollout-pipeline.ts';
+import { createRotationPipeline } from './rotation-pipeline.ts';
 import { checkSecrets, type PullRequestHead } from './secrets-check.ts';
 import type { AgeIdentity } from '../core/sops/index.ts';
 
@@ -43,6 +44,7 @@ export function createJobs(deps: JobsDeps): {
   rollback: (target: JobTarget, environment: string, by: string) => Promise<JobOutcome | string>;
   checkSecrets: (target: JobTarget, pr: PullRequestHead) => Promise<unknown>;
   rollout: Pick<ReturnType<typeof createRolloutPipeline>, 'stage' | 'control' | 'rollbackCluster' | 'evaluate'>;
+  rotation: Pick<ReturnType<typeof createRotationPipeline>, 'start' | 'evaluate'>;
 } {
   const image = createImageJob(deps.describeRelease ? { describeRelease: deps.describeRelease } : {});
   // Holds, rejections and freezes live in the repository's dashboard issue (GitHub), not in memory.
@@ -73,9 +75,18 @@ export function createJobs(deps: JobsDeps): {
   // Rollouts move on the same triggers as promotions (a push, a cluster's check run, resync, a command).
   const rolloutsOf = (target: JobTarget): Promise<unknown> =>
     rollouts.evaluate(target).catch((error: unknown) => deps.log.warn({ repo: `${target.owner}/${target.repo}` }, `rollout evaluation failed: ${(error as Error).message}; the next trigger or resync retries it`));
+  const rotation = createRotationPipeline({ ...deps, fleetState, identities: deps.identities ?? (async () => []) });
+  const rotationOf = (target: JobTarget, opts: { schedule?: boolean } = {}) =>
+    rotation.evaluate(target, opts).catch((error: unknown) => {
+      deps.log.warn({ repo: `${target.owner}/${target.repo}` }, `key rotation evaluation failed: ${(error as Error).message}; the next trigger or resync retries it`);
+      return undefined;
+    });
   const evaluateAll = async (target: JobTarget, only?: { to?: string }): Promise<StepReport[]> => {
     const reports = await promotion.evaluate(target, only);
-    if (!only?.to) await rolloutsOf(target);
+    if (!only?.to) {
+      await rolloutsOf(target);
+      await rotationOf(target);
+    }
     return reports;
   };
   // The resync re-reads the dashboard (someone may have edited it) and refreshes what it shows.
@@ -83,7 +94,8 @@ export function createJobs(deps: JobsDeps): {
     dashboards.forget({ owner: target.owner, repo: target.repo });
     const steps = await promotion.evaluate(target, { refresh: true });
     const walks = await rollouts.evaluate(target).catch(() => []);
-    return [...steps.flatMap((step) => (step.outcome ? [step.outcome] : [])), ...walks.flatMap((w) => (w.outcome ? [w.outcome] : []))];
+    const keys = await rotationOf(target, { schedule: true });
+    return [...steps.flatMap((step) => (step.outcome ? [step.outcome] : [])), ...walks.flatMap((w) => (w.outcome ? [w.outcome] : [])), ...(keys?.outcome ? [keys.outcome] : [])];
   };
   const resyncs = [createImageResync({ listTags: deps.listTags, runJob: runJobFor, log: deps.log, now: deps.now }), promotionOutcomes];
   return {
@@ -98,6 +110,7 @@ export function createJobs(deps: JobsDeps): {
     explain: (target) => promotion.evaluate(target, { dryRun: true }),
     rollback: (target, environment, by) => promotion.rollbackNow(target, environment, by),
     rollout: rollouts,
+    rotation,
     checkSecrets: (target, pr) => checkSecrets(target, pr, { cloneCache: deps.cloneCache, identities: deps.identities ?? (async () => []), now: deps.now }),
   };
 }

@@ -11,7 +11,7 @@ import { KEPT_COMMITS, plannerFor, type PlanMessage } from './planners.ts';
 /** The files of the commits seen last, by commit (the main thread mirrors this to know what to send). */
 const kept = new Map<string, JobInput['files']>();
 
-parentPort?.on('message', (message: PlanMessage) => {
+parentPort?.on('message', async (message: PlanMessage) => {
   try {
     const { sha } = message.input;
     const files = message.input.files ? unpackFiles(message.input.files) : kept.get(sha);
@@ -21,7 +21,7 @@ parentPort?.on('message', (message: PlanMessage) => {
       kept.set(sha, files);
       while (kept.size > KEPT_COMMITS) kept.delete(kept.keys().next().value!);
     }
-    const proposal = plannerFor(message.kind)({ ...message.input, files }, message.request);
+    const proposal = await plannerFor(message.kind)({ ...message.input, files }, message.request);
     parentPort!.postMessage({ id: message.id, proposal });
   } catch (error) {
     const e = error as Error;

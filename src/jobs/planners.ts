@@ -18,7 +18,7 @@ export interface PlanMessage {
 /** How many commits' files the worker keeps (a burst plans on one base; a merge moves it on). */
 export const KEPT_COMMITS = 2;
 
-type Planner = (input: JobInput, request: unknown) => Proposal;
+type Planner = (input: JobInput, request: unknown) => Proposal | Promise<Proposal>;
 
 const image = createImageJob();
 const PLANNERS: Partial<Record<ProposalKind, Planner>> = {

@@ -54,7 +54,7 @@ export function createCourierDeps(
     ...(appId !== undefined ? { appId } : {}),
     identities: () => (identities ??= appIdentities(env, log)),
   });
-  const deps: AppDeps = { validateConfig: validateCourierConfig, runJob: jobs.runJob, resync: jobs.resync, promote: jobs.promote, fleetState: jobs.fleetState, explain: jobs.explain, rollback: jobs.rollback, rollout: jobs.rollout, checkSecrets: jobs.checkSecrets, now };
+  const deps: AppDeps = { validateConfig: validateCourierConfig, runJob: jobs.runJob, resync: jobs.resync, promote: jobs.promote, fleetState: jobs.fleetState, explain: jobs.explain, rollback: jobs.rollback, rollout: jobs.rollout, rotateKeys: jobs.rotation.start, checkSecrets: jobs.checkSecrets, now };
   const clusterSecrets = env.COURIER_CLUSTER_SECRETS_FILE ? loadClusterSecrets(env.COURIER_CLUSTER_SECRETS_FILE) : new Map<string, string>();
   if (clusterSecrets.size === 0) log.warn({}, 'no COURIER_CLUSTER_SECRETS_FILE (or it names no cluster): every cluster report will be refused');
   const routes = (services: ServerServices, metricsRegistry: Registry) =>

@@ -16,7 +16,7 @@ describe('planning in a worker thread', () => {
     if (!validated.ok) throw new Error('example config invalid');
     const input = { files: repo.files, config: validated.config, sha: 'x' };
     const request = { kind: 'image' as const, releases: [{ repository: 'ghcr.io/stefanprodan/podinfo', tag: '6.6.0' }] };
-    const inThread = createImageJob().plan(input, request);
+    const inThread = await createImageJob().plan(input, request);
     expect(inThread.commits.length).toBe(1);
     expect(await worker.plan('image', input, request)).toEqual(inThread);
   });

@@ -3,6 +3,7 @@
  * Enterprise Server whose repositories are bare git repositories, plus signed-request helpers.
  * Shared by the end-to-end tests and the benchmark.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -66,8 +67,8 @@ export async function startCourierStack(options: StackOptions): Promise<CourierS
   };
 }
 
-/** Starts Courier on 127.0.0.1 (free port), configured by environment variables, talking to `fake`; `close` stops Courier only. */
-export async function startCourier(fake: FakeGitHubServer, options: CourierOptions): Promise<CourierStack> {
+/** The environment `npm start` gets in tests and benchmarks: the fake as GHE host, a fresh cache, the cluster secrets file. */
+export function courierEnv(fake: FakeGitHubServer, options: CourierOptions): NodeJS.ProcessEnv {
   const secretsFile = path.join(options.root, 'cluster-secrets.yaml');
   writeFileSync(secretsFile, Object.entries(options.clusterSecrets ?? {}).map(([k, v]) => `${k}: "${v}"\n`).join(''));
   const env: NodeJS.ProcessEnv = {
@@ -89,6 +90,12 @@ export async function startCourier(fake: FakeGitHubServer, options: CourierOptio
     COURIER_REGISTRY_DISTRIBUTION_HOST: 'ghcr.io',
     ...options.env,
   };
+  return env;
+}
+
+/** Starts Courier on 127.0.0.1 (free port), configured by environment variables, talking to `fake`; `close` stops Courier only. */
+export async function startCourier(fake: FakeGitHubServer, options: CourierOptions): Promise<CourierStack> {
+  const env = courierEnv(fake, options);
   const wired = createCourierDeps(env, pino({ level: process.env.E2E_LOG ?? 'silent' }));
   const deps = options.adjustDeps ? options.adjustDeps(wired.deps) : wired.deps;
   const routes = wired.routes;
@@ -119,6 +126,53 @@ export async function startCourier(fake: FakeGitHubServer, options: CourierOptio
     },
     async close() {
       await courier.close();
+    },
+  };
+}
+
+/**
+ * Courier as its own process (`node src/main.ts`, what `npm start` runs), talking to `fake`: a
+ * benchmark then measures Courier's event loop alone, not the fake GitHub's work in the same process.
+ * Resolves once `/healthz` answers (polled, so a probe never races the listen).
+ */
+export async function startCourierProcess(fake: FakeGitHubServer, options: CourierOptions): Promise<{ url: string; pid: number; webhook: CourierStack['webhook']; close(): Promise<void> }> {
+  const { createServer } = await import('node:net');
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const found = (probe.address() as { port: number }).port;
+      probe.close(() => resolve(found));
+    });
+  });
+  const env: NodeJS.ProcessEnv = { ...courierEnv(fake, options), PORT: String(port) };
+  const main = path.resolve(import.meta.dirname, '../../src/main.ts');
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', main], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`courier exited with ${child.exitCode} before listening`);
+    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (Date.now() > deadline) throw new Error('courier did not answer /healthz within 60 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    pid: child.pid!,
+    async webhook(event, payload, delivery) {
+      const body = JSON.stringify(payload);
+      const response = await fetch(`${url}/api/github/webhooks`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': delivery, 'x-hub-signature-256': `sha256=${createHmac('sha256', STACK_WEBHOOK_SECRET).update(body).digest('hex')}` },
+        body,
+      });
+      await response.arrayBuffer();
+      return response.status;
+    },
+    async close() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
     },
   };
 }

@@ -105,6 +105,14 @@ export function courierPromoteDispatch(owner: string, repo: string, installation
   return pointAt(payload, owner, repo, installationId);
 }
 
+/** A `repository_dispatch` of type `courier-rotate-keys` (starts a SOPS key rotation). */
+export function courierRotateKeysDispatch(owner: string, repo: string, installationId: number): RepositoryDispatchEvent {
+  const payload = example<RepositoryDispatchEvent>('repository_dispatch');
+  payload.action = 'courier-rotate-keys';
+  payload.client_payload = {};
+  return pointAt(payload, owner, repo, installationId);
+}
+
 /** An `issue_comment.created` on issue (or PR) `number` of `owner/repo` by `login` with `body`. */
 export function issueCommentCreated(owner: string, repo: string, number: number, login: string, body: string, installationId: number, opts: { bot?: boolean; id?: number; pullRequest?: boolean } = {}): IssueCommentCreatedEvent {
   const payload = example<IssueCommentCreatedEvent>('issue_comment');

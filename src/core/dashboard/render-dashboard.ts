@@ -34,6 +34,7 @@ const fleetStateSchema = z.object({
   rejections: z.array(z.object({ subject: z.string(), version: z.string(), environment: z.string(), cluster: z.string(), reason: z.string(), at: z.string() })),
   freezes: z.array(z.object({ environment: z.string(), reason: z.string(), at: z.string() })),
   rollouts: z.array(z.object({ app: z.string(), state: z.enum(['paused', 'aborted', 'failed']), by: z.string(), at: z.string(), cluster: z.string().optional(), reason: z.string().optional() })),
+  rotationHalt: z.object({ clusters: z.array(z.string()), reason: z.string(), at: z.string() }).optional(),
 });
 
 /** True when an issue body is Courier's dashboard (found by this mark, whatever its title). */
@@ -98,7 +99,9 @@ export function renderDashboard(view: DashboardView): string {
   }
   const { holds, rejections, freezes, rollouts } = view.state;
   out.push('## Holds and rejections', '');
-  if (holds.length + rejections.length + freezes.length + rollouts.length === 0) out.push('None.');
+  const halt = view.state.rotationHalt;
+  if (holds.length + rejections.length + freezes.length + rollouts.length === 0 && !halt) out.push('None.');
+  if (halt) out.push(`- ⛔ SOPS key rotation halted between its steps: ${cell(halt.clusters.join(', '))} ${cell(halt.reason)} (${halt.at}); step 2 opens once they report healthy`);
   for (const h of holds) out.push(`- held: \`${cell(h.subject)}\` by @${h.by} (${h.at}); \`/courier release ${h.subject}\` lifts it`);
   for (const r of rejections) out.push(`- rejected: \`${cell(r.subject)}:${cell(r.version)}\` in ${r.environment}: ${cell(r.reason)}; \`/courier release ${r.subject}:${r.version}\` lifts it`);
   for (const f of freezes) out.push(`- frozen: ${f.environment}: ${cell(f.reason)}; \`/courier release ${f.environment}\` lifts it`);

@@ -52,11 +52,19 @@ export interface RolloutControl {
   reason?: string;
 }
 
+/** A key rotation between its steps that a cluster failed to apply: step 2 waits (set and cleared by Courier). */
+export interface RotationHalt {
+  clusters: string[];
+  reason: string;
+  at: string;
+}
+
 export interface FleetState {
   holds: Hold[];
   rejections: Rejection[];
   freezes: Freeze[];
   rollouts: RolloutControl[];
+  rotationHalt?: RotationHalt;
 }
 
 export const EMPTY_FLEET_STATE: FleetState = Object.freeze({ holds: [], rejections: [], freezes: [], rollouts: [] }) as FleetState;
