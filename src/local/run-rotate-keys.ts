@@ -2,7 +2,7 @@
  * `courier rotate-keys [--finish]`: plans a rotation step on HEAD's files and writes it as one commit on
  * a `courier/rotate-keys/…` branch; HEAD, the index and the working tree stay as they are.
  */
-import { planRotationFinish, planRotationStart, renderRotation, type RotationPlan } from '../core/key-rotation/index.ts';
+import { HISTORY_NOTE, planRotationFinish, planRotationStart, renderRotation, type RotationPlan } from '../core/key-rotation/index.ts';
 import { commitToBranch, readTree } from '../git/local-repo.ts';
 import { loadLocalRepo, LocalModeError } from './load-local-repo.ts';
 import { identitiesFromEnv } from './sops-identities.ts';
@@ -52,7 +52,7 @@ export function formatRotateKeys(r: LocalRotateKeysResult): string {
     out.push(
       r.plan.step === 'start'
         ? 'Locally there is no cluster to wait for: merge this branch, make sure every cluster has applied it (its Flux Kustomizations Ready at that commit), then run `courier rotate-keys --finish`.'
-        : 'Merge this branch to retire the old keys; they stay sensitive while Git history holds files encrypted for them.',
+        : `Merge this branch to retire the old keys.\n\n${HISTORY_NOTE.replace(/\*\*/g, '')}`,
     );
   }
   const skipped = r.plan.changes.filter((c) => c.action === 'skipped' || c.action === 'remove-recipients');
