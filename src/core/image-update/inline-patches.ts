@@ -1,6 +1,7 @@
 /**
  * Image references inside inline kustomize patches: the `patch: |` block of `patches` in kustomization
- * files, Flux `Kustomization.spec.patches` and HelmRelease `postRenderers[].kustomize.patches`. The
+ * files, Flux `Kustomization.spec.patches`, HelmRelease `postRenderers[].kustomize.patches` and the
+ * flux-operator's FluxInstance `spec.kustomize.patches` (also as flux-instance chart values). The
  * block is YAML in a string (a JSON6902 list or a strategic-merge object), so it is parsed on its own,
  * searched with the same finders and rules, and only the changed value's bytes are written back on
  * their own line, at the block's indentation. Other block scalars (scripts, config files) stay untouched.
@@ -10,7 +11,7 @@ import { isMap, isScalar, isSeq, Scalar } from 'yaml';
 import type { Document } from 'yaml';
 import type { Warning } from '../proposal/change.ts';
 import { applyScalarEdits, ScalarEditError, type ScalarEdit } from '../yaml/scalar-edit.ts';
-import { isKindOf, isParseFailure, mapAt, objectRefOf, parseYamlFile } from '../yaml/yaml-file.ts';
+import { isKindOf, isParseFailure, mapAt, mapAtPath, objectRefOf, parseYamlFile } from '../yaml/yaml-file.ts';
 import type { ImageChange } from './image-change.ts';
 import type { FileUpdate, FileUpdateContext, VariableUse } from './model.ts';
 import { planSite, type PlanState } from './plan-site.ts';
@@ -41,6 +42,11 @@ function patchBlocks(path: string, doc: Document.Parsed): PatchBlock[] {
   } else if (isKindOf(root, 'helm.toolkit.fluxcd.io', 'HelmRelease')) {
     const renderers = mapAt(root, 'spec')?.get('postRenderers', true);
     if (isSeq(renderers)) renderers.items.forEach((r, i) => lists.push([mapAt(r, 'kustomize')?.get('patches', true), `spec.postRenderers[${i}].kustomize.patches`]));
+    // The flux-instance chart renders `values.instance` as a FluxInstance spec (below).
+    lists.push([mapAtPath(root, ['spec', 'values', 'instance', 'kustomize'])?.get('patches', true), 'spec.values.instance.kustomize.patches']);
+  } else if (isKindOf(root, 'fluxcd.controlplane.io', 'FluxInstance')) {
+    // The flux-operator patches the Flux controllers with these: https://fluxcd.control-plane.io/operator/fluxinstance/
+    lists.push([mapAtPath(root, ['spec', 'kustomize'])?.get('patches', true), 'spec.kustomize.patches']);
   }
   const blocks: PatchBlock[] = [];
   const object = objectRefOf(doc);

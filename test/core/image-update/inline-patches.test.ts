@@ -66,6 +66,57 @@ describe('inline patches', () => {
     expect(result.changes.map((c) => [c.line, c.field])).toEqual([[18, 'spec.patches[0].patch.spec.template.spec.containers[0].image']]);
   });
 
+  // The flux-operator's FluxInstance patches its controllers with kustomize patches
+  // (https://fluxcd.control-plane.io/operator/fluxinstance/#kustomize-patches); fleets write it directly
+  // or through the flux-instance chart, whose `instance` values are the FluxInstance spec
+  // (real case: test/fixtures/real-fleet/mirceanton-home-ops).
+  it('bumps a JSON6902 value in a FluxInstance spec.kustomize.patches block', () => {
+    const text = [
+      'apiVersion: fluxcd.controlplane.io/v1',
+      'kind: FluxInstance',
+      'metadata:',
+      '  name: flux',
+      'spec:',
+      '  kustomize:',
+      '    patches:',
+      '      - patch: |-',
+      '          - op: replace',
+      '            path: /spec/template/spec/containers/0/image',
+      '            value: ghcr.io/acme/app:1.0.0',
+      '        target:',
+      '          kind: Deployment',
+      '',
+    ].join('\n');
+    const result = updateImageReferences({ path: 'flux/instance.yaml', text }, ctx(release));
+    expect(result.text).toBe(text.replace('app:1.0.0', 'app:1.1.0'));
+    expect(result.changes.map((c) => [c.line, c.field, c.reason])).toEqual([[11, 'spec.kustomize.patches[0].patch[0].value', 'inline-patch']]);
+  });
+
+  it('bumps a JSON6902 value in the flux-instance chart values of a HelmRelease (values.instance.kustomize.patches)', () => {
+    const text = [
+      'apiVersion: helm.toolkit.fluxcd.io/v2',
+      'kind: HelmRelease',
+      'metadata:',
+      '  name: flux-instance',
+      'spec:',
+      '  values:',
+      '    instance:',
+      '      kustomize:',
+      '        patches:',
+      '          - # Use a newer image',
+      '            patch: |-',
+      '              - op: replace',
+      '                path: /spec/template/spec/containers/0/image',
+      '                value: ghcr.io/acme/app:1.0.0',
+      '            target:',
+      '              kind: Deployment',
+      '',
+    ].join('\n');
+    const result = updateImageReferences({ path: 'apps/flux-instance/helm-release.yaml', text }, ctx(release));
+    expect(result.text).toBe(text.replace('app:1.0.0', 'app:1.1.0'));
+    expect(result.changes.map((c) => [c.line, c.field, c.reason])).toEqual([[14, 'spec.values.instance.kustomize.patches[0].patch[0].value', 'inline-patch']]);
+  });
+
   it('never downgrades inside a patch, and leaves other block scalars alone', () => {
     const text = 'patches:\n  - patch: |\n      - op: replace\n        path: /x\n        value: ghcr.io/acme/app:2.0.0\nconfigMapGenerator:\n  - name: s\n    literals:\n      - |\n        image: ghcr.io/acme/app:1.0.0\n';
     const result = updateImageReferences({ path: 'kustomization.yaml', text }, ctx(release));
