@@ -14,12 +14,11 @@ import type { JobTarget } from '../app-deps.ts';
 import { parseDuration, validateCourierConfig, type CourierConfig, type EnvironmentConfig } from '../core/config/index.ts';
 import { holdsOn, type FleetState, type FleetStateStore, type RolloutControl } from '../core/fleet-state/fleet-state.ts';
 import { evaluateGates, type ClusterReport, type GateVerdict } from '../core/promotion/evaluate-gates.ts';
-import { gateSummary, reportOf } from '../core/promotion/promotion-step.ts';
-import { formatCheckRunName } from '../core/reconcile/check-run-name.ts';
+import { gateSummary } from '../core/promotion/promotion-step.ts';
 import { buildRepoModel } from '../core/repo-model/build-repo-model.ts';
 import type { RepoFile } from '../core/repo-model/repo-file.ts';
 import { findRollouts, planNextStep, planStage, readWalk, rolloutBranch, RolloutError, walkDiagram, walkTable, walkView, type RolloutWalk, type StagePlan, type WalkCluster } from '../core/rollout/index.ts';
-import { listCheckRuns } from '../github/check-runs.ts';
+import { clusterReports, findPullRequest } from '../github/cluster-reports.ts';
 import { closeGate, writeGateCheck } from '../github/gate-check.ts';
 import { fromOctokit, type GitHubClient, type OctokitLike } from '../github/github-client.ts';
 import { runMutation } from '../github/mutation-document.ts';
@@ -170,7 +169,7 @@ export function createRolloutPipeline(deps: RolloutPipelineDeps) {
     const envOf = (name: string | undefined): EnvironmentConfig | undefined => config.environments.find((e) => e.name === name);
     const prevEnv = envOf(previous?.environment);
     const nextEnv = envOf(next?.environment);
-    const reports = previous ? await clusterReports(gh, repo, previous, read.switchedAt.get(`${walk.target}#${previous.cluster}`), read.head) : [];
+    const reports = previous ? await reportsSince(gh, repo, previous, read.switchedAt.get(`${walk.target}#${previous.cluster}`), read.head) : [];
     const gates = (approvals: string[]): GateVerdict => {
       const verdict = evaluateGates({
         clusters: previous ? [previous.cluster] : [],
@@ -225,22 +224,10 @@ export function createRolloutPipeline(deps: RolloutPipelineDeps) {
     return { ...base, state: next ? 'switching' : 'finishing', detail: next ? `switch of ${next.cluster}` : `deletion of ${walk.sources.join(', ')}`, ...(outcome ? { outcome } : {}), verdict };
   }
 
-  /** Courier's reports of `cluster` on the commit that switched it and on the head (which descends from it). */
-  async function clusterReports(gh: GitHubClient, repo: Repo, cluster: WalkCluster, switched: string | undefined, head: string): Promise<ClusterReport[]> {
-    if (!switched) return [];
-    const name = formatCheckRunName(cluster.environment, cluster.cluster);
-    const out: ClusterReport[] = [];
-    for (const sha of switched === head ? [head] : [switched, head]) {
-      for (const run of await listCheckRuns(gh, repo, sha, name)) {
-        // Any app with checks:write could name a run courier/<env>/<cluster>; only Courier's count.
-        if (deps.appId !== undefined && run.appId !== null && run.appId !== deps.appId) continue;
-        if (run.name !== name) continue;
-        const report = reportOf(cluster.cluster, run);
-        if (report) out.push(report);
-      }
-    }
-    return out.sort((a, b) => a.at.getTime() - b.at.getTime());
-  }
+
+
+  const reportsSince = async (gh: GitHubClient, repo: Repo, cluster: WalkCluster, switched: string | undefined, head: string): Promise<ClusterReport[]> =>
+    switched ? clusterReports(gh, repo, cluster, switched, head, deps.appId) : [];
 
   /** Halts the walk once: the halt in the fleet state (dashboard), a comment on the switch PR, the rollback PR with `rollback: auto`. */
   async function halt(target: JobTarget, gh: GitHubClient, repo: Repo, store: FleetStateStore, walk: RolloutWalk, cluster: WalkCluster, env: EnvironmentConfig | undefined, reason: string): Promise<void> {
@@ -385,9 +372,4 @@ export function stagePlanSection(plan: StagePlan): string {
     walkDiagram(view, { ...plan.walk, sources: [plan.folder] }),
     '<!-- /courier-rollout-plan -->',
   ].join('\n');
-}
-
-async function findPullRequest(gh: GitHubClient, repo: Repo, branch: string, state: 'open' | 'all'): Promise<number | undefined> {
-  const { data } = await gh.request<Array<{ number: number; head: { ref: string } }>>('GET /repos/{owner}/{repo}/pulls', { ...repo, state, head: `${repo.owner}:${branch}`, per_page: 5 });
-  return (data ?? []).find((p) => p.head.ref === branch)?.number;
 }

@@ -14,12 +14,10 @@ import { parseDuration, validateCourierConfig, type CourierConfig } from '../cor
 import type { FleetStateStore } from '../core/fleet-state/fleet-state.ts';
 import { rotationBranch, rotationStatus } from '../core/key-rotation/index.ts';
 import { evaluateGates, type ClusterReport } from '../core/promotion/evaluate-gates.ts';
-import { reportOf } from '../core/promotion/promotion-step.ts';
-import { formatCheckRunName } from '../core/reconcile/check-run-name.ts';
 import { environmentOf } from '../core/repo-model/environment-of.ts';
 import { clusterOf } from '../core/rollout/rollout-walk.ts';
 import type { AgeIdentity } from '../core/sops/index.ts';
-import { listCheckRuns } from '../github/check-runs.ts';
+import { clusterReports, findPullRequest } from '../github/cluster-reports.ts';
 import { fromOctokit, type GitHubClient, type OctokitLike } from '../github/github-client.ts';
 import type { JobOutcome } from './job-outcome.ts';
 import { repoHandleOf, runJob, type JobRunnerDeps } from './job-runner.ts';
@@ -112,7 +110,7 @@ export function createRotationPipeline(deps: RotationPipelineDeps) {
     const merged = read.changed!;
     const clusters = affectedClusters(read.status.secrets, config);
     const reports: ClusterReport[] = [];
-    for (const c of clusters) reports.push(...(await reportsOf(gh, repo, c, merged, read.head)));
+    for (const c of clusters) reports.push(...(await clusterReports(gh, repo, c, merged, read.head, deps.appId)));
     const soaks = [...new Set(clusters.map((c) => c.environment))].map((e) => config.environments.find((x) => x.name === e)?.gates.soak).filter((s): s is string => Boolean(s));
     const now = deps.now();
     const verdict = evaluateGates({ clusters: clusters.map((c) => c.cluster), reports, soakMs: Math.max(0, ...soaks.map(parseDuration)), windows: [], requireApproval: false, approvals: [], holds: [], now });
@@ -156,20 +154,7 @@ export function createRotationPipeline(deps: RotationPipelineDeps) {
     return { state: 'finishing', detail: 'step 2 opened', ...(outcome ? { outcome } : {}) };
   }
 
-  /** Courier's reports of a cluster on the commit that merged step 1 and on the head. */
-  async function reportsOf(gh: GitHubClient, repo: Repo, c: { cluster: string; environment: string }, merged: string, head: string): Promise<ClusterReport[]> {
-    const name = formatCheckRunName(c.environment, c.cluster);
-    const out: ClusterReport[] = [];
-    for (const sha of merged === head ? [head] : [merged, head]) {
-      for (const run of await listCheckRuns(gh, repo, sha, name)) {
-        if (deps.appId !== undefined && run.appId !== null && run.appId !== deps.appId) continue;
-        if (run.name !== name) continue;
-        const r = reportOf(c.cluster, run);
-        if (r) out.push(r);
-      }
-    }
-    return out.sort((a, b) => a.at.getTime() - b.at.getTime());
-  }
+
 
   return { start, evaluate, job };
 }
@@ -192,11 +177,4 @@ export function affectedClusters(secrets: readonly string[], config: CourierConf
     for (const c of env ? env.clusters.map((cluster) => ({ cluster, environment: env.name })) : all) out.set(c.cluster, c);
   }
   return [...out.values()];
-}
-
-async function findPullRequest(gh: GitHubClient, repo: Repo, branch: string, state: 'open' | 'all'): Promise<number | undefined> {
-  const { data } = await gh.request<Array<{ number: number; head: { ref: string } }>>('GET /repos/{owner}/{repo}/pulls', { ...repo, state, head: `${repo.owner}:${branch}`, per_page: 5 });
-  // The newest (a repository may have rotated before); GitHub lists newest first, others may not.
-  const numbers = (data ?? []).filter((p) => p.head.ref === branch).map((p) => p.number);
-  return numbers.length > 0 ? Math.max(...numbers) : undefined;
 }
