@@ -122,12 +122,16 @@ export interface CheckoutState {
 export async function describeCheckout(dir: string): Promise<CheckoutState> {
   const root = (await git(dir).raw(['rev-parse', '--show-toplevel']).catch(() => '')).trim();
   if (!root) throw new LocalRepoError(dir, 'not inside a git repository: pass the folder of a git checkout to --repo');
-  const head = await resolveCommit(root, 'HEAD');
-  const branch = (await git(root).raw(['symbolic-ref', '-q', '--short', 'HEAD']).catch(() => '')).trim();
+  // The three questions are independent, so their git processes run at once (`courier plan` waits on them, issue 12).
   // -z: paths exactly as stored, no quoting; each entry is "XY path", renames add the old path as its own entry.
   // Untracked folders are listed as the folder (`dir/`), not file by file: -uall walked every file of a
   // 10k-file checkout (0.3 s) to print one line.
-  const status = await git(root).raw(['status', '--porcelain=v1', '-z', '-unormal']);
+  const [head, branchOut, status] = await Promise.all([
+    resolveCommit(root, 'HEAD'),
+    git(root).raw(['symbolic-ref', '-q', '--short', 'HEAD']).catch(() => ''),
+    git(root).raw(['status', '--porcelain=v1', '-z', '-unormal']),
+  ]);
+  const branch = branchOut.trim();
   const uncommitted: string[] = [];
   const entries = status.split('\0').filter((e) => e !== '');
   for (let i = 0; i < entries.length; i++) {
