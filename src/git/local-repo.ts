@@ -39,6 +39,8 @@ export function isPlanInput(path: string): boolean {
 export interface TreeRead {
   files: RepoFile[];
   skipped: Warning[];
+  /** The commit `rev` resolved to, so a caller reading in parallel can check it read the commit it meant. */
+  commit: string;
 }
 
 /** Variables git needs from the environment; the rest (EDITOR, GIT_DIR…) stays out of our calls. */
@@ -84,7 +86,7 @@ export async function readTree(
   const opts = { cwd: dir, env: localGitEnv(), secrets: [] };
   const { blobs, skipped } = classify(await listTree(commit, opts), options.include ?? isYamlish);
   const read = await readBlobs(blobs, opts);
-  return { files: read.files, skipped: [...skipped, ...read.skipped] };
+  return { files: read.files, skipped: [...skipped, ...read.skipped], commit };
 }
 
 /** A git identity; Courier's own is used when none is given, so no global git config is needed. */
