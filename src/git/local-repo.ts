@@ -39,6 +39,8 @@ export function isPlanInput(path: string): boolean {
 export interface TreeRead {
   files: RepoFile[];
   skipped: Warning[];
+  /** The commit `rev` resolved to, so a caller reading in parallel can check it read the commit it meant. */
+  commit: string;
 }
 
 /** Variables git needs from the environment; the rest (EDITOR, GIT_DIR…) stays out of our calls. */
@@ -84,7 +86,7 @@ export async function readTree(
   const opts = { cwd: dir, env: localGitEnv(), secrets: [] };
   const { blobs, skipped } = classify(await listTree(commit, opts), options.include ?? isYamlish);
   const read = await readBlobs(blobs, opts);
-  return { files: read.files, skipped: [...skipped, ...read.skipped] };
+  return { files: read.files, skipped: [...skipped, ...read.skipped], commit };
 }
 
 /** A git identity; Courier's own is used when none is given, so no global git config is needed. */
@@ -122,12 +124,16 @@ export interface CheckoutState {
 export async function describeCheckout(dir: string): Promise<CheckoutState> {
   const root = (await git(dir).raw(['rev-parse', '--show-toplevel']).catch(() => '')).trim();
   if (!root) throw new LocalRepoError(dir, 'not inside a git repository: pass the folder of a git checkout to --repo');
-  const head = await resolveCommit(root, 'HEAD');
-  const branch = (await git(root).raw(['symbolic-ref', '-q', '--short', 'HEAD']).catch(() => '')).trim();
+  // The three questions are independent, so their git processes run at once (`courier plan` waits on them, issue 12).
   // -z: paths exactly as stored, no quoting; each entry is "XY path", renames add the old path as its own entry.
   // Untracked folders are listed as the folder (`dir/`), not file by file: -uall walked every file of a
   // 10k-file checkout (0.3 s) to print one line.
-  const status = await git(root).raw(['status', '--porcelain=v1', '-z', '-unormal']);
+  const [head, branchOut, status] = await Promise.all([
+    resolveCommit(root, 'HEAD'),
+    git(root).raw(['symbolic-ref', '-q', '--short', 'HEAD']).catch(() => ''),
+    git(root).raw(['status', '--porcelain=v1', '-z', '-unormal']),
+  ]);
+  const branch = branchOut.trim();
   const uncommitted: string[] = [];
   const entries = status.split('\0').filter((e) => e !== '');
   for (let i = 0; i < entries.length; i++) {

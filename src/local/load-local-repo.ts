@@ -42,9 +42,14 @@ export async function loadLocalRepo(dir: string): Promise<LocalRepo> {
   if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
     throw new LocalModeError(`${dir} is not a directory: pass the folder of a git checkout to --repo, e.g. --repo .`);
   }
+  const include = (p: string): boolean => isPlanInput(p) || p.endsWith('.hbs');
+  // The tree is read while git answers the checkout questions (its `status` walks the whole worktree);
+  // describeCheckout's error is the one shown, and a HEAD that moved in between is read again.
+  const early = readTree(dir, 'HEAD', { include }).catch(() => undefined);
   const checkout = await describeCheckout(dir);
   const root = checkout.root;
-  const { files, skipped } = await readTree(root, checkout.head, { include: (p) => isPlanInput(p) || p.endsWith('.hbs') });
+  const first = await early;
+  const { files, skipped } = first?.commit === checkout.head ? first : await readTree(root, checkout.head, { include });
   const yaml = files.filter((f) => isPlanInput(f.path));
   const configFile = files.find((f) => f.path === CONFIG_PATH);
   let config: CourierConfig;
