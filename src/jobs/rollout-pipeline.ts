@@ -10,6 +10,7 @@
  * comment on its switch PR, the halt on the dashboard, and with `rollback: auto` a PR pointing that
  * cluster back. `/courier stage` (on a PR) turns a change of a shared folder into the copy.
  */
+import { posix } from 'node:path';
 import type { JobTarget } from '../app-deps.ts';
 import { parseDuration, validateCourierConfig, type CourierConfig, type EnvironmentConfig } from '../core/config/index.ts';
 import { holdsOn, type FleetState, type FleetStateStore, type RolloutControl } from '../core/fleet-state/fleet-state.ts';
@@ -17,7 +18,7 @@ import { evaluateGates, type ClusterReport, type GateVerdict } from '../core/pro
 import { gateSummary } from '../core/promotion/promotion-step.ts';
 import { buildRepoModel } from '../core/repo-model/build-repo-model.ts';
 import type { RepoFile } from '../core/repo-model/repo-file.ts';
-import { findRollouts, planNextStep, planStage, readWalk, rolloutBranch, RolloutError, walkDiagram, walkTable, walkView, type RolloutWalk, type StagePlan, type WalkCluster } from '../core/rollout/index.ts';
+import { findRollouts, folderVersion, planNextStep, planStage, readWalk, rolloutBranch, RolloutError, walkDiagram, walkTable, walkView, type RolloutWalk, type StagePlan, type WalkCluster } from '../core/rollout/index.ts';
 import { clusterReports, findPullRequest } from '../github/cluster-reports.ts';
 import { closeGate, writeGateCheck } from '../github/gate-check.ts';
 import { fromOctokit, type GitHubClient, type OctokitLike } from '../github/github-client.ts';
@@ -119,7 +120,10 @@ export function createRolloutPipeline(deps: RolloutPipelineDeps) {
         walk = readWalk(read.model, config, t);
       } catch (error) {
         if (!(error instanceof RolloutError)) throw error;
-        reports.push({ app: t, target: t, state: 'invalid', detail: error.message });
+        // Its controls (a halt, a pause) stay: the walk is only unreadable until the repository is fixed.
+        const app = folderVersion(posix.basename(t), config.rollout.naming).app;
+        apps.add(app);
+        reports.push({ app, target: t, state: 'invalid', detail: error.message });
         deps.log.warn({ repo: `${target.owner}/${target.repo}` }, `rollout to ${t}: ${error.message}`);
         continue;
       }
