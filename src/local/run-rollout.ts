@@ -156,7 +156,7 @@ export function formatRollout(r: LocalRolloutResult): string {
     `${notes}${b.action} branch ${b.branch} at ${b.commit}\n` +
     `step ${current} of ${total}: ${what}\n` +
     `remains: ${remains.length > 0 ? remains.join(', ') : 'nothing'}\n` +
-    'locally there is no cluster to wait for: merge this branch once the cluster is healthy, then run the same command again\n' +
+    'locally there is no cluster to wait for: check the previous cluster\'s health yourself, merge this branch, then run the same command again\n' +
     `\npull request it would open:\ntitle: ${r.proposal!.title}\n\n${r.proposal!.body}`
   );
 }
