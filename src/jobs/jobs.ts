@@ -71,11 +71,15 @@ export function createJobs(deps: JobsDeps): {
     }
   };
   const promotion = createPromotionPipeline({ ...deps, fleetState, ...(deps.fleetState ? {} : { dashboard: dashboardOf }) });
+  const identities = deps.identities ?? (async () => []);
   const rollouts = createRolloutPipeline({ ...deps, fleetState });
   // Rollouts move on the same triggers as promotions (a push, a cluster's check run, resync, a command).
-  const rolloutsOf = (target: JobTarget): Promise<unknown> =>
-    rollouts.evaluate(target).catch((error: unknown) => deps.log.warn({ repo: `${target.owner}/${target.repo}` }, `rollout evaluation failed: ${(error as Error).message}; the next trigger or resync retries it`));
-  const rotation = createRotationPipeline({ ...deps, fleetState, identities: deps.identities ?? (async () => []) });
+  const rolloutsOf = (target: JobTarget) =>
+    rollouts.evaluate(target).catch((error: unknown) => {
+      deps.log.warn({ repo: `${target.owner}/${target.repo}` }, `rollout evaluation failed: ${(error as Error).message}; the next trigger or resync retries it`);
+      return [];
+    });
+  const rotation = createRotationPipeline({ ...deps, fleetState, identities });
   const rotationOf = (target: JobTarget, opts: { schedule?: boolean } = {}) =>
     rotation.evaluate(target, opts).catch((error: unknown) => {
       deps.log.warn({ repo: `${target.owner}/${target.repo}` }, `key rotation evaluation failed: ${(error as Error).message}; the next trigger or resync retries it`);
@@ -93,7 +97,7 @@ export function createJobs(deps: JobsDeps): {
   const promotionOutcomes = async (target: JobTarget): Promise<JobOutcome[]> => {
     dashboards.forget({ owner: target.owner, repo: target.repo });
     const steps = await promotion.evaluate(target, { refresh: true });
-    const walks = await rollouts.evaluate(target).catch(() => []);
+    const walks = await rolloutsOf(target);
     const keys = await rotationOf(target, { schedule: true });
     return [...steps.flatMap((step) => (step.outcome ? [step.outcome] : [])), ...walks.flatMap((w) => (w.outcome ? [w.outcome] : [])), ...(keys?.outcome ? [keys.outcome] : [])];
   };
@@ -111,7 +115,7 @@ export function createJobs(deps: JobsDeps): {
     rollback: (target, environment, by) => promotion.rollbackNow(target, environment, by),
     rollout: rollouts,
     rotation,
-    checkSecrets: (target, pr) => checkSecrets(target, pr, { cloneCache: deps.cloneCache, identities: deps.identities ?? (async () => []), now: deps.now }),
+    checkSecrets: (target, pr) => checkSecrets(target, pr, { cloneCache: deps.cloneCache, identities, now: deps.now }),
   };
 }
 
