@@ -11,12 +11,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AppDeps } from '../../src/app-deps.ts';
 import { parseMetadata } from '../../src/core/proposal/names.ts';
 import { signatureHeaders } from '../../src/core/reconcile/signature.ts';
 import { startCourier, startCourierStack, type CourierStack } from '../support/courier-stack.ts';
 import { seedBareRepo, type SeededRepo } from '../support/bare-repo.ts';
 import { gitEnv } from '../support/git-store.ts';
+import { evaluationRecorder, until } from '../support/evaluations.ts';
 import { checkRunCompleted, issueCommentCreated, pushTo } from '../support/payloads.ts';
 import { ROLLOUT_FLEET } from '../support/rollout-fleet.ts';
 
@@ -31,25 +31,17 @@ const FRONTEND = ['canary.yaml', 'deployment.patch.yaml', 'deployment.yaml', 'hp
 let root: string;
 let seeded: SeededRepo;
 let stack: CourierStack | undefined;
-let evaluations: Promise<unknown>[] = [];
+const evaluations = evaluationRecorder();
+const { record, settle } = evaluations;
 
 beforeEach(() => {
   root = mkdtempSync(path.join(tmpdir(), 'courier-e2e-rollout-'));
-  evaluations = [];
+  evaluations.reset();
 });
 afterEach(async () => {
   await stack?.close();
   stack = undefined;
   rmSync(root, { recursive: true, force: true });
-});
-
-const record = (deps: AppDeps): AppDeps => ({
-  ...deps,
-  promote: (target, only) => {
-    const run = deps.promote!(target, only);
-    evaluations.push(run);
-    return run;
-  },
 });
 
 async function boot(config = CONFIG): Promise<void> {
@@ -65,19 +57,6 @@ const openPr = (head: string) => fleet().model.prs.find((p) => p.head === head &
 function here<T extends { repository?: { clone_url?: string } }>(payload: T): T {
   payload.repository!.clone_url = pathToFileURL(seeded.bare).href;
   return payload;
-}
-async function settle(): Promise<void> {
-  for (let seen = -1; seen !== evaluations.length; ) {
-    seen = evaluations.length;
-    await Promise.all(evaluations);
-  }
-}
-async function until(what: string, ok: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 let deliveries = 0;

@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AppDeps } from '../../src/app-deps.ts';
 import { HISTORY_NOTE } from '../../src/core/key-rotation/index.ts';
 import { keyLocation } from '../../src/core/key-rotation/key-secret.ts';
 import { parseMetadata } from '../../src/core/proposal/names.ts';
@@ -20,6 +19,7 @@ import { openSopsFile } from '../../src/core/sops/index.ts';
 import { startCourier, startCourierStack, type CourierStack } from '../support/courier-stack.ts';
 import { seedBareRepo, type SeededRepo } from '../support/bare-repo.ts';
 import { gitEnv } from '../support/git-store.ts';
+import { evaluationRecorder, until } from '../support/evaluations.ts';
 import { checkRunCompleted, courierRotateKeysDispatch, issueCommentCreated, pushTo } from '../support/payloads.ts';
 import { createSopsRepo, PLAINTEXTS, type SopsRepo } from '../local/sops-fixture-repo.ts';
 
@@ -33,12 +33,13 @@ let root: string;
 let seeded: SeededRepo;
 let keys: SopsRepo;
 let stack: CourierStack | undefined;
-let evaluations: Promise<unknown>[] = [];
+const evaluations = evaluationRecorder();
+const { record, settle } = evaluations;
 let deliveries = 0;
 
 beforeEach(() => {
   root = mkdtempSync(path.join(tmpdir(), 'courier-e2e-rotate-'));
-  evaluations = [];
+  evaluations.reset();
 });
 afterEach(async () => {
   await stack?.close();
@@ -46,14 +47,6 @@ afterEach(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-const record = (deps: AppDeps): AppDeps => ({
-  ...deps,
-  promote: (target, only) => {
-    const run = deps.promote!(target, only);
-    evaluations.push(run);
-    return run;
-  },
-});
 function filesOf(dir: string, prefix = ''): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of readdirSync(path.join(dir, prefix))) {
@@ -76,19 +69,6 @@ function here<T extends { repository?: { clone_url?: string } }>(payload: T): T 
   payload.repository!.clone_url = pathToFileURL(seeded.bare).href;
   return payload;
 }
-async function settle(): Promise<void> {
-  for (let seen = -1; seen !== evaluations.length; ) {
-    seen = evaluations.length;
-    await Promise.all(evaluations);
-  }
-}
-async function until(what: string, ok: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 async function push(sha: string): Promise<void> {
   expect(await stack!.webhook('push', here(pushTo('acme', 'fleet', sha, [], INSTALLATION)), `push-${++deliveries}`)).toBe(200);
   await settle();
@@ -108,7 +88,7 @@ async function report(cluster: keyof typeof SECRETS, sha: string, state: 'succes
 async function comment(body: string): Promise<string> {
   const before = stack!.fake.prComments.length + fleet().issues.flatMap((i) => i.comments).length;
   expect(await stack!.webhook('issue_comment', here(issueCommentCreated('acme', 'fleet', 100, 'maintainer', body, INSTALLATION, { id: 800_000 + ++deliveries })), `c-${deliveries}`)).toBe(200);
-  await until('a reply', () => stack!.fake.prComments.length + fleet().issues.flatMap((i) => i.comments).length > before);
+  await until('a reply', () => stack!.fake.prComments.length + fleet().issues.flatMap((i) => i.comments).length > before, 30_000);
   return [...stack!.fake.prComments, ...fleet().issues.flatMap((i) => i.comments)].filter((c) => c.body.startsWith('@maintainer')).at(-1)!.body;
 }
 const line = (text: string, key: string) => text.split('\n').find((l) => l.trimStart().startsWith(`${key}:`));
@@ -190,7 +170,7 @@ describe('SOPS key rotation in the App', () => {
   it('a courier-rotate-keys dispatch starts step 1; without a key Courier says which variables to set and writes nothing', async () => {
     await boot();
     expect(await stack!.webhook('repository_dispatch', here(courierRotateKeysDispatch('acme', 'fleet', INSTALLATION)), 'd-1')).toBe(200);
-    await until('step 1', () => openPr(START) !== undefined);
+    await until('step 1', () => openPr(START) !== undefined, 30_000);
     await stack!.courier.close();
     mkdirSync(path.join(root, 'r3'), { recursive: true });
     stack = { ...stack!, ...(await startCourier(stack!.fake, { root: path.join(root, 'r3'), cacheDir: path.join(root, 'cache-3'), clusterSecrets: SECRETS, adjustDeps: record })) };
@@ -203,7 +183,7 @@ describe('SOPS key rotation in the App', () => {
     await boot(`${CONFIG}  maxKeyAge: 1s\n`);
     await new Promise((r) => setTimeout(r, 1500));
     await stack!.courier.resync.runOnce();
-    await until('step 1', () => openPr(START) !== undefined);
+    await until('step 1', () => openPr(START) !== undefined, 30_000);
     const writes = stack!.fake.counts().mutating;
     await stack!.courier.resync.runOnce();
     expect(fleet().model.prs.filter((p) => p.head === START)).toHaveLength(1);
