@@ -9,6 +9,8 @@ export interface GitProcessOptions {
   input?: string;
   /** Secrets to strip from any error message. */
   secrets: readonly string[];
+  /** Exit codes besides 0 that are answers, not failures (`git grep` exits 1 when nothing matches). */
+  answerExits?: readonly number[];
 }
 
 /**
@@ -24,7 +26,7 @@ export function runGit(args: string[], opts: GitProcessOptions): Promise<Buffer>
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', (e) => reject(gitError(args, e.message, opts.secrets)));
     child.on('close', (code) => {
-      if (code === 0) resolve(Buffer.concat(out));
+      if (code === 0 || (code !== null && opts.answerExits?.includes(code))) resolve(Buffer.concat(out));
       else reject(gitError(args, Buffer.concat(err).toString('utf8') || `exit code ${code}`, opts.secrets));
     });
     child.stdin.on('error', () => undefined);

@@ -9,7 +9,7 @@ import { simpleGit, type SimpleGit } from 'simple-git';
 import { parseBranch } from '../core/proposal/names.ts';
 import type { RepoFile } from '../core/repo-model/repo-file.ts';
 import type { Warning } from '../core/proposal/change.ts';
-import { classify, listTree, readBlobs } from './tree-reader.ts';
+import { classify, grepTree, listTree, readBlobs } from './tree-reader.ts';
 
 /** A git operation on a local repository failed in a way the user must fix. */
 export class LocalRepoError extends Error {
@@ -38,6 +38,11 @@ export function isPlanInput(path: string): boolean {
 /** What `readTree` returns: the loaded text files and every entry it skipped, with the reason. */
 export interface TreeRead {
   files: RepoFile[];
+  /**
+   * Every path the read covered (include passed, not skipped), also those a screen left unread; in
+   * git's order. Without a screen, the files' paths.
+   */
+  paths: string[];
   skipped: Warning[];
   /** The commit `rev` resolved to, so a caller reading in parallel can check it read the commit it meant. */
   commit: string;
@@ -73,20 +78,40 @@ async function resolveCommit(dir: string, rev: string): Promise<string> {
 }
 
 /**
+ * Which files a read may leave unloaded: those `byPath` does not keep and whose content (searched by
+ * `git grep` among `pathspecs`) holds none of `tokens`. See imagePlanInputScreen for the image plan's.
+ */
+export interface ContentScreen {
+  byPath(path: string): boolean;
+  tokens: readonly string[];
+  pathspecs: readonly string[];
+}
+
+/** The pathspecs of isYamlish's YAML files, for a screen's `git grep` (`Kustomization` files are kept by path). */
+export const YAML_PATHSPECS: readonly string[] = [':(top,icase)*.yaml', ':(top,icase)*.yml'];
+
+/**
  * Reads the files committed at `rev` (not the working tree), through the same tree reader as the
  * App's clone cache: one tree listing, one `cat-file` process for every wanted blob. Skips, with a
- * warning each: files over 5 MB, binary files, symlinks (never followed) and submodules.
+ * warning each: files over 5 MB, binary files, symlinks (never followed) and submodules. With a
+ * `screen`, only the blobs it keeps are loaded (the listing and `git grep` run at once); the warnings
+ * are then those of the loaded files.
  */
 export async function readTree(
   dir: string,
   rev = 'HEAD',
-  options: { include?: (path: string) => boolean } = {},
+  options: { include?: (path: string) => boolean; screen?: ContentScreen } = {},
 ): Promise<TreeRead> {
   const commit = await resolveCommit(dir, rev);
   const opts = { cwd: dir, env: localGitEnv(), secrets: [] };
-  const { blobs, skipped } = classify(await listTree(commit, opts), options.include ?? isYamlish);
-  const read = await readBlobs(blobs, opts);
-  return { files: read.files, skipped: [...skipped, ...read.skipped], commit };
+  const { screen } = options;
+  const [entries, hits] = await Promise.all([listTree(commit, opts), screen ? grepTree(commit, screen.tokens, screen.pathspecs, opts) : undefined]);
+  const { blobs, skipped } = classify(entries, options.include ?? isYamlish);
+  const wanted = screen && hits ? blobs.filter((b) => screen.byPath(b.path) || hits.has(b.path)) : blobs;
+  const read = await readBlobs(wanted, opts);
+  const unread = new Set(read.skipped.map((w) => w.file));
+  const paths = screen ? blobs.map((b) => b.path).filter((p) => !unread.has(p)) : read.files.map((f) => f.path);
+  return { files: read.files, paths, skipped: [...skipped, ...read.skipped], commit };
 }
 
 /** A git identity; Courier's own is used when none is given, so no global git config is needed. */

@@ -36,6 +36,22 @@ export async function listTree(sha: string, opts: GitProcessOptions, paths?: rea
 }
 
 /**
+ * Which blobs of `commit` (among `pathspecs`: give them `:(top)` magic, as git reads them from the cwd) hold any of `tokens`, as fixed
+ * strings: git reads and searches the objects itself, so the rest of a large tree never reaches Node
+ * (issue 12). One thread: searching a tree serialises object reads on a lock, and on a 50k-file fleet
+ * `--threads 1` took 0.33 s where 2 threads took 0.56 s. Binary blobs that match are listed too.
+ */
+export async function grepTree(commit: string, tokens: readonly string[], pathspecs: readonly string[], opts: GitProcessOptions): Promise<Set<string>> {
+  if (tokens.length === 0) return new Set();
+  const args = ['grep', '--threads=1', '--no-color', '--full-name', '-l', '-z', '-F', ...tokens.flatMap((t) => ['-e', t]), commit, '--', ...pathspecs];
+  const out = await runGit(args, { ...opts, answerExits: [1] });
+  const prefix = `${commit}:`;
+  const paths = new Set<string>();
+  for (const name of out.toString('utf8').split('\0')) if (name.startsWith(prefix)) paths.add(name.slice(prefix.length));
+  return paths;
+}
+
+/**
  * Fetches, in one request, the wanted blobs a blobless clone does not have yet — the way git's own
  * promisor fetch does it; reading them one by one would cost a round trip each. Returns whether it fetched.
  */

@@ -8,7 +8,8 @@ import { CONFIG_PATH, defaultConfig, parseCourierConfig, type CourierConfig } fr
 import type { ImageTemplates } from '../core/image-update/image-proposal-view.ts';
 import type { RepoFile } from '../core/repo-model/repo-file.ts';
 import type { Warning } from '../core/proposal/change.ts';
-import { describeCheckout, isPlanInput, readTree, type CheckoutState } from '../git/local-repo.ts';
+import type { PlanInputScreen } from '../core/image-update/plan-input-screen.ts';
+import { describeCheckout, isPlanInput, readTree, YAML_PATHSPECS, type CheckoutState } from '../git/local-repo.ts';
 import { relative } from 'node:path';
 
 /** Where the config lives, as PRODUCT.md fixes it. */
@@ -28,6 +29,8 @@ export interface LocalRepo {
   /** Lines saying what was read and what was ignored, for the CLI to print. */
   notes: string[];
   files: RepoFile[];
+  /** Every plan-input path at HEAD, also those a screen left unread (equal to the files' paths without one). */
+  paths: string[];
   skipped: Warning[];
   config: CourierConfig;
   /** True when no config file exists and the default (one environment) is used. */
@@ -37,19 +40,26 @@ export interface LocalRepo {
   templateFiles: RepoFile[];
 }
 
-/** Reads HEAD's files, the config and the templates; throws LocalModeError for an invalid config. */
-export async function loadLocalRepo(dir: string): Promise<LocalRepo> {
+/**
+ * Reads HEAD's files, the config and the templates; throws LocalModeError for an invalid config.
+ * With `screen` (a job that knows what it can use, e.g. imagePlanInputScreen), YAML files it does not
+ * keep are left unread; the config and templates are always read.
+ */
+export async function loadLocalRepo(dir: string, options: { screen?: PlanInputScreen } = {}): Promise<LocalRepo> {
   if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
     throw new LocalModeError(`${dir} is not a directory: pass the folder of a git checkout to --repo, e.g. --repo .`);
   }
   const include = (p: string): boolean => isPlanInput(p) || p.endsWith('.hbs');
+  const core = options.screen;
+  const screen = core && { byPath: (p: string) => p === CONFIG_PATH || p.endsWith('.hbs') || core.byPath(p), tokens: core.tokens, pathspecs: YAML_PATHSPECS };
+  const read = (at: string, rev: string) => readTree(at, rev, { include, ...(screen ? { screen } : {}) });
   // The tree is read while git answers the checkout questions (its `status` walks the whole worktree);
   // describeCheckout's error is the one shown, and a HEAD that moved in between is read again.
-  const early = readTree(dir, 'HEAD', { include }).catch(() => undefined);
+  const early = read(dir, 'HEAD').catch(() => undefined);
   const checkout = await describeCheckout(dir);
   const root = checkout.root;
   const first = await early;
-  const { files, skipped } = first?.commit === checkout.head ? first : await readTree(root, checkout.head, { include });
+  const { files, paths, skipped } = first?.commit === checkout.head ? first : await read(root, checkout.head);
   const yaml = files.filter((f) => isPlanInput(f.path));
   const configFile = files.find((f) => f.path === CONFIG_PATH);
   let config: CourierConfig;
@@ -65,7 +75,7 @@ export async function loadLocalRepo(dir: string): Promise<LocalRepo> {
   }
   const templates = imageTemplatesFor(files, config.pullRequests.templates);
   const templateFiles = files.filter((f) => f.path.endsWith('.hbs'));
-  return { dir: root, notes: checkoutNotes(dir, checkout, !configFile), files: yaml, skipped, config, defaulted: !configFile, templates, templateFiles };
+  return { dir: root, notes: checkoutNotes(dir, checkout, !configFile), files: yaml, paths: paths.filter(isPlanInput), skipped, config, defaulted: !configFile, templates, templateFiles };
 }
 
 /** What was read (root, committed HEAD) and what was ignored (uncommitted changes, an uncommitted config). */

@@ -6,6 +6,7 @@ import { createTwoFilesPatch } from 'diff';
 import { buildImageProposal } from '../core/image-update/image-proposal.ts';
 import { InvalidImageRefError, parseImageRef } from '../core/image-update/image-ref.ts';
 import { planImageUpdate, PlanError } from '../core/image-update/plan-image-update.ts';
+import { imagePlanInputScreen } from '../core/image-update/plan-input-screen.ts';
 import type { Proposal } from '../core/proposal/proposal.ts';
 import type { Release } from '../core/image-update/release.ts';
 import type { Warning } from '../core/proposal/change.ts';
@@ -72,10 +73,11 @@ function digestOption(digest: string, name: string, inImage: string | undefined)
 /** Plans (and with `write`, commits) an image update in a local repository. */
 export async function runImageUpdate(req: LocalImageUpdate): Promise<LocalImageUpdateResult> {
   const release = releaseFromImage(req.image, req.digest);
-  const repo = await loadLocalRepo(req.dir);
+  // Only the files that can matter to this release are loaded (issue 12: a 50k-file fleet's other files never reach Node).
+  const repo = await loadLocalRepo(req.dir, { screen: imagePlanInputScreen([release]) });
   let plan;
   try {
-    plan = planImageUpdate({ files: repo.files, config: repo.config, releases: [release], ...(req.environment ? { environment: req.environment } : {}) });
+    plan = planImageUpdate({ files: repo.files, paths: repo.paths, config: repo.config, releases: [release], ...(req.environment ? { environment: req.environment } : {}) });
   } catch (err) {
     if (err instanceof PlanError) throw new LocalModeError(err.message);
     throw err;

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, w
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commitToBranch, LocalRepoError, readTree } from '../../src/git/local-repo.ts';
+import { commitToBranch, LocalRepoError, readTree, YAML_PATHSPECS } from '../../src/git/local-repo.ts';
 import { MAX_FILE_BYTES } from '../../src/git/tree-reader.ts';
 import { fixtureEnv } from './git-fixtures.ts';
 
@@ -81,6 +81,27 @@ describe('readTree', () => {
     const { files } = await readTree(dir, 'HEAD', { include: (p) => p.endsWith('.md') });
     expect(files).toEqual([{ path: 'README.md', text: '# not yaml\n' }]);
     await expect(readTree(dir, 'no-such-rev')).rejects.toThrow(LocalRepoError);
+  });
+
+  it('with a screen, loads only the files kept by path or holding a token, and still lists every path', async () => {
+    const screened = tempRepo();
+    write(screened, 'apps/a/deploy.yaml', 'image: ghcr.io/acme/web:1.0.0\n');
+    write(screened, 'apps/b/deploy.YML', 'image: ghcr.io/acme/web:1.0.0\n'); // extension in capitals: isYamlish reads it
+    write(screened, 'apps/c/deploy.yaml', 'image: ghcr.io/acme/api:1.0.0\n');
+    write(screened, 'apps/kustomization.yaml', 'resources: [a, b, c]\n');
+    write(screened, 'apps/bin.yaml', Buffer.from('web\0'));
+    write(screened, 'apps/notes.md', 'web\n');
+    run(screened, ['add', '-A']);
+    run(screened, ['commit', '-q', '-m', 'fleet']);
+    const screen = { byPath: (p: string) => p.endsWith('kustomization.yaml'), tokens: ['web'], pathspecs: YAML_PATHSPECS };
+    // From a subfolder: git grep on a tree searches only below the cwd unless told otherwise.
+    const read = await readTree(join(screened, 'apps/c'), 'HEAD', { screen });
+    expect(read.files.map((f) => f.path).sort()).toEqual(['apps/a/deploy.yaml', 'apps/b/deploy.YML', 'apps/kustomization.yaml']);
+    expect(read.paths.sort()).toEqual(['apps/a/deploy.yaml', 'apps/b/deploy.YML', 'apps/c/deploy.yaml', 'apps/kustomization.yaml']);
+    expect(read.skipped.map((w) => [w.code, w.file])).toEqual([['binary-file', 'apps/bin.yaml']]);
+    const none = await readTree(screened, 'HEAD', { screen: { ...screen, tokens: ['nowhere'] } });
+    expect(none.files.map((f) => f.path)).toEqual(['apps/kustomization.yaml']);
+    expect(none.paths).toHaveLength(5);
   });
 
   it('reads a 10,000-file tree through one cat-file stream', async () => {

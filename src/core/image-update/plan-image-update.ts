@@ -29,6 +29,11 @@ export class PlanError extends Error {
 /** Input of planImageUpdate. */
 export interface ImageUpdateInput {
   files: readonly RepoFile[];
+  /**
+   * Every path of the repository, when `files` holds only the files imagePlanInputScreen lets through
+   * (the CLI's screened read); the files' own paths otherwise.
+   */
+  paths?: readonly string[];
   config: CourierConfig;
   releases: readonly Release[];
   /** Environment to change; the first one in promotion order when omitted. */
@@ -55,7 +60,7 @@ export function resolveEnvironment(config: CourierConfig, name: string | undefin
 export function planImageUpdate(input: ImageUpdateInput): ImageUpdatePlan {
   const environment = resolveEnvironment(input.config, input.environment);
   // The model parses HelmRelease-only files on first use, which the planner never asks for.
-  const model = buildRepoModel(input.files);
+  const model = buildRepoModel(input.files, input.paths);
   const warnings: Warning[] = [];
   const policies = buildPolicyResolver(model, input.config, warnings);
   const valid = input.releases.filter((release) => {

@@ -26,13 +26,16 @@ import type { ImageChange } from './image-change.ts';
 
 export type { FileUpdate, FileUpdateContext, MarkerPolicy, PolicyResolver, VariableUse } from './model.ts';
 
+/** Texts that make a file a candidate for every release: a setter marker, a postBuild variable. */
+export const SCREEN_MARKS: readonly string[] = ['$imagepolicy', '${'];
+
 /**
  * Cheap text screen: could this file reference the release's image (or hold a marker)? No parse.
  * Looks for the last path component of the repository (present in every spelling and in split
  * registry/repository forms), a `$imagepolicy` marker, or a `${` postBuild variable.
  */
 export function mightReference(text: string, release: Release): boolean {
-  if (text.includes('$imagepolicy') || text.includes('${')) return true;
+  if (SCREEN_MARKS.some((mark) => text.includes(mark))) return true;
   return lastComponentPattern(release.repository).test(text);
 }
 
@@ -43,10 +46,10 @@ export function mightReference(text: string, release: Release): boolean {
  */
 export function releaseScreen(releases: readonly Release[]): (text: string) => Release[] {
   if (releases.length === 0) return () => [];
-  const names = new Map(releases.map((r) => [r.repository, lastComponent(r.repository)]));
+  const names = new Map(releases.map((r) => [r.repository, screenedName(r.repository)]));
   const pattern = new RegExp(`${BEFORE}(${[...new Set(names.values())].map(escape).join('|')})${AFTER}`, 'gm');
   return (text) => {
-    if (text.includes('$imagepolicy') || text.includes('${')) return [...releases];
+    if (SCREEN_MARKS.some((mark) => text.includes(mark))) return [...releases];
     const found = new Set<string>();
     for (const match of text.matchAll(pattern)) found.add(match[1]!);
     return releases.filter((r) => found.has(names.get(r.repository)!));
@@ -57,8 +60,8 @@ const patterns = new Map<string, RegExp>();
 const BEFORE = `(?:^|[/\\s"'[{,:])`;
 const AFTER = `(?=[:@\\s"'\\]},]|$)`;
 
-/** The last path component of the shortest spelling (`nginx` for `docker.io/library/nginx`). */
-function lastComponent(repository: string): string {
+/** The word the screens look for: the last path component of the shortest spelling (`nginx` for `docker.io/library/nginx`). */
+export function screenedName(repository: string): string {
   const shortest = spellings(repository).at(-1) ?? repository;
   return shortest.slice(shortest.lastIndexOf('/') + 1);
 }
@@ -69,7 +72,7 @@ const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\
 function lastComponentPattern(repository: string): RegExp {
   let pattern = patterns.get(repository);
   if (!pattern) {
-    pattern = new RegExp(`${BEFORE}${escape(lastComponent(repository))}${AFTER}`, 'm');
+    pattern = new RegExp(`${BEFORE}${escape(screenedName(repository))}${AFTER}`, 'm');
     patterns.set(repository, pattern);
   }
   return pattern;

@@ -29,9 +29,12 @@ export function isSourceIgnoreFile(path: string): boolean {
   return posix.basename(path) === '.sourceignore';
 }
 
+/** Text every Flux object Courier models holds (its apiVersion's group); what mayHoldFluxObject looks for first. */
+export const FLUX_API_MARK = '.toolkit.fluxcd.io/';
+
 /** True when a file may hold a Flux object Courier models (cheap text screen, no parse). */
 export function mayHoldFluxObject(file: RepoFile): boolean {
-  return YAML_FILE.test(file.path) && file.text.includes('.toolkit.fluxcd.io/') && FLUX_KIND.test(file.text);
+  return YAML_FILE.test(file.path) && file.text.includes(FLUX_API_MARK) && FLUX_KIND.test(file.text);
 }
 
 /** Where parsed objects go: the model itself, or the deferred HelmRelease list. */
@@ -49,9 +52,11 @@ function onlyHelmReleases(text: string): boolean {
  * are parsed when `helmReleases` is first read (an image plan never needs them; a 10,000-file fleet
  * has ~1,000 of them); their parse warnings join `warnings` at that moment. Likewise kustomization
  * files are read when `kustomizeFiles` is first read (only membership of a file outside every
- * environment glob needs them), unless they may also hold Flux objects.
+ * environment glob needs them), unless they may also hold Flux objects. `paths`, when given, is every
+ * path of the repository (a caller that loaded only the files a plan can use still knows the others:
+ * which files a folder holds decides what Flux applies); else the files' own paths.
  */
-export function buildRepoModel(files: readonly RepoFile[]): RepoModel {
+export function buildRepoModel(files: readonly RepoFile[], paths?: readonly string[]): RepoModel {
   const eagerHelm: FluxHelmRelease[] = [];
   const deferred: RepoFile[] = [];
   const order = new Map<string, number>();
@@ -66,8 +71,9 @@ export function buildRepoModel(files: readonly RepoFile[]): RepoModel {
     helmReleases: eagerHelm,
     warnings: model.warnings,
   };
+  if (paths) model.paths.push(...paths);
   files.forEach((file, i) => {
-    model.paths.push(file.path);
+    if (!paths) model.paths.push(file.path);
     if (isSourceIgnoreFile(file.path)) {
       const dir = posix.dirname(file.path);
       model.sourceIgnores.push({ dir: dir === '.' ? '' : dir, text: file.text });

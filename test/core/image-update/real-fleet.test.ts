@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../../src/core/config/index.ts';
 import { planImageUpdate } from '../../../src/core/image-update/plan-image-update.ts';
+import { imagePlanInputScreen, passesScreen } from '../../../src/core/image-update/plan-input-screen.ts';
 import type { Release } from '../../../src/core/image-update/release.ts';
 
 const CORPUS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/real-fleet');
@@ -78,6 +79,16 @@ describe('real-fleet corpus', () => {
         expect(scenario.releases.map((r) => r.repository)).toContain(change.image);
         expect(output.get(change.file)!.split('\n')[change.line - 1], `${change.file}:${change.line}`).toContain(change.new);
       }
+    });
+
+    it(`${source}: a plan from only the files the input screen lets through is the same plan`, () => {
+      const files = [...readTree(path.join(dir, 'original'))].map(([p, text]) => ({ path: p, text }));
+      const full = planImageUpdate({ files, config: defaultConfig(), releases: scenario.releases });
+      const screen = imagePlanInputScreen(scenario.releases);
+      const screened = files.filter((f) => passesScreen(screen, f.path, f.text));
+      expect(screened.length).toBeLessThanOrEqual(files.length);
+      const plan = planImageUpdate({ files: screened, paths: files.map((f) => f.path), config: defaultConfig(), releases: scenario.releases });
+      expect(plan).toEqual(full);
     });
 
     it.skipIf(!hasKubectl || scenario.kustomizeRoots.length === 0)(`${source}: every kustomize root builds before and after`, async () => {
