@@ -5,10 +5,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
 import { parseBranch } from '../core/proposal/names.ts';
 import type { RepoFile } from '../core/repo-model/repo-file.ts';
 import type { Warning } from '../core/proposal/change.ts';
+import { runGit } from './git-process.ts';
 import { classify, grepTree, listTree, readBlobs } from './tree-reader.ts';
 
 /** A git operation on a local repository failed in a way the user must fix. */
@@ -60,12 +60,17 @@ export function localGitEnv(extra: Record<string, string> = {}): Record<string, 
   return { ...passed, ...extra };
 }
 
-/** Every call gets localGitEnv: an inherited GIT_DIR (inside a hook) would point git at another repository. */
-function git(dir: string, env?: Record<string, string>): SimpleGit {
-  return simpleGit({ baseDir: dir }).env(localGitEnv(env));
+/**
+ * git in a user's repository: one process per call, straight from `spawn` (simple-git's task queue and
+ * module load cost `courier plan` ~60 ms, issue 12). Every call gets localGitEnv: an inherited GIT_DIR
+ * (inside a hook) would point git at another repository. A non-zero exit rejects with git's stderr.
+ */
+function git(dir: string, env?: Record<string, string>): { raw(args: string[]): Promise<string> } {
+  const opts = { cwd: dir, env: localGitEnv(env), secrets: [] };
+  return { raw: (args) => runGit(args, opts).then((out) => out.toString('utf8')) };
 }
 
-/** simple-git does not throw on a non-zero exit without stderr, so quiet commands are judged by their output. */
+/** Quiet commands (`--quiet`) say nothing on failure, so they are judged by their output. */
 async function resolveCommit(dir: string, rev: string): Promise<string> {
   const oid = await git(dir)
     .raw(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`])
@@ -102,7 +107,8 @@ export async function readTree(
   rev = 'HEAD',
   options: { include?: (path: string) => boolean; screen?: ContentScreen } = {},
 ): Promise<TreeRead> {
-  const commit = await resolveCommit(dir, rev);
+  // A full object id (a caller that resolved HEAD already) costs no process of its own.
+  const commit = /^[0-9a-f]{40,64}$/.test(rev) ? rev : await resolveCommit(dir, rev);
   const opts = { cwd: dir, env: localGitEnv(), secrets: [] };
   const { screen } = options;
   const [entries, hits] = await Promise.all([listTree(commit, opts), screen ? grepTree(commit, screen.tokens, screen.pathspecs, opts) : undefined]);
@@ -145,28 +151,76 @@ export interface CheckoutState {
   uncommitted: string[];
 }
 
+/** Where a checkout is: its top-level folder and the commit HEAD names. */
+export interface CheckoutLocation {
+  root: string;
+  head: string;
+}
+
+/**
+ * The root and HEAD's commit around `dir`, from one `rev-parse` (issue 12: each git process costs
+ * `courier plan` ~10 ms of spawning); on failure a second one tells "not a repository" from "no commit yet".
+ */
+export async function locateCheckout(dir: string): Promise<CheckoutLocation> {
+  const out = await git(dir)
+    .raw(['rev-parse', '--show-toplevel', 'HEAD^{commit}'])
+    .catch(() => '');
+  const [root = '', head = ''] = out.split('\n');
+  if (root && /^[0-9a-f]{40,64}$/.test(head)) return { root, head };
+  const top = (await git(dir).raw(['rev-parse', '--show-toplevel']).catch(() => '')).trim();
+  if (!top) throw new LocalRepoError(dir, 'not inside a git repository: pass the folder of a git checkout to --repo');
+  throw new LocalRepoError(top, '"HEAD" is not a commit: is this a git repository with at least one commit?');
+}
+
+/**
+ * The checked-out branch and the uncommitted paths (staged, unstaged, untracked; repo-relative) around
+ * `dir`, from one `git status`. Untracked folders are listed as the folder (`dir/`), not file by file:
+ * -uall walked every file of a 10k-file checkout (0.3 s) to print one line.
+ */
+export async function checkoutStatus(dir: string): Promise<Pick<CheckoutState, 'branch' | 'uncommitted'>> {
+  const out = await git(dir)
+    .raw(['status', '--porcelain=v2', '--branch', '-z', '-unormal'])
+    .catch((e: unknown) => {
+      throw new LocalRepoError(dir, e instanceof Error ? e.message : String(e));
+    });
+  const { branch, uncommitted } = parseStatusV2(out);
+  return { ...(branch ? { branch } : {}), uncommitted: uncommitted.sort() };
+}
+
 /** Describes the checkout around `dir`: root, HEAD and the uncommitted paths that a committed read ignores. */
 export async function describeCheckout(dir: string): Promise<CheckoutState> {
-  const root = (await git(dir).raw(['rev-parse', '--show-toplevel']).catch(() => '')).trim();
-  if (!root) throw new LocalRepoError(dir, 'not inside a git repository: pass the folder of a git checkout to --repo');
-  // The three questions are independent, so their git processes run at once (`courier plan` waits on them, issue 12).
-  // -z: paths exactly as stored, no quoting; each entry is "XY path", renames add the old path as its own entry.
-  // Untracked folders are listed as the folder (`dir/`), not file by file: -uall walked every file of a
-  // 10k-file checkout (0.3 s) to print one line.
-  const [head, branchOut, status] = await Promise.all([
-    resolveCommit(root, 'HEAD'),
-    git(root).raw(['symbolic-ref', '-q', '--short', 'HEAD']).catch(() => ''),
-    git(root).raw(['status', '--porcelain=v1', '-z', '-unormal']),
-  ]);
-  const branch = branchOut.trim();
+  const status = checkoutStatus(dir);
+  status.catch(() => undefined); // the location's error, if any, is the one to show
+  const { root, head } = await locateCheckout(dir);
+  return { root, head, ...(await status) };
+}
+
+/**
+ * Reads `git status --porcelain=v2 --branch -z` (https://git-scm.com/docs/git-status#_porcelain_format_version_2):
+ * headers (`# branch.head <name>|(detached)` is the one read), then one entry per
+ * path, repo-root relative; the path follows 8 fields for ordinary changes (`1`), 9 for renames and
+ * copies (`2`, whose source path comes as the next entry), 10 for unmerged ones (`u`), 1 for `?`.
+ */
+function parseStatusV2(out: string): { branch?: string; uncommitted: string[] } {
+  let branch: string | undefined;
   const uncommitted: string[] = [];
-  const entries = status.split('\0').filter((e) => e !== '');
+  const entries = out.split('\0');
+  const fieldsBefore: Record<string, number> = { '1': 8, '2': 9, u: 10, '?': 1, '!': 1 };
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i]!;
-    uncommitted.push(entry.slice(3));
-    if (entry[0] === 'R' || entry[0] === 'C') i++; // the source path of a rename or copy
+    if (entry.startsWith('# branch.head ')) {
+      const name = entry.slice('# branch.head '.length);
+      if (name !== '(detached)') branch = name;
+    } else if (entry !== '' && !entry.startsWith('#')) {
+      const skip = fieldsBefore[entry[0]!];
+      if (skip === undefined) continue;
+      let at = 0;
+      for (let n = 0; n < skip; n++) at = entry.indexOf(' ', at) + 1;
+      uncommitted.push(entry.slice(at));
+      if (entry[0] === '2') i++; // the source path of a rename or copy
+    }
   }
-  return { root, head, ...(branch ? { branch } : {}), uncommitted: uncommitted.sort() };
+  return { uncommitted, ...(branch ? { branch } : {}) };
 }
 
 /** One commit to write: whole-file edits (`after: null` deletes the file; paths repo-relative POSIX) and its message. */

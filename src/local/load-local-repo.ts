@@ -9,7 +9,7 @@ import type { ImageTemplates } from '../core/image-update/image-proposal-view.ts
 import type { RepoFile } from '../core/repo-model/repo-file.ts';
 import type { Warning } from '../core/proposal/change.ts';
 import type { PlanInputScreen } from '../core/image-update/plan-input-screen.ts';
-import { describeCheckout, isPlanInput, readTree, YAML_PATHSPECS, type CheckoutState } from '../git/local-repo.ts';
+import { checkoutStatus, isPlanInput, locateCheckout, readTree, YAML_PATHSPECS, type CheckoutState } from '../git/local-repo.ts';
 import { relative } from 'node:path';
 
 /** Where the config lives, as PRODUCT.md fixes it. */
@@ -52,14 +52,14 @@ export async function loadLocalRepo(dir: string, options: { screen?: PlanInputSc
   const include = (p: string): boolean => isPlanInput(p) || p.endsWith('.hbs');
   const core = options.screen;
   const screen = core && { byPath: (p: string) => p === CONFIG_PATH || p.endsWith('.hbs') || core.byPath(p), tokens: core.tokens, pathspecs: YAML_PATHSPECS };
-  const read = (at: string, rev: string) => readTree(at, rev, { include, ...(screen ? { screen } : {}) });
-  // The tree is read while git answers the checkout questions (its `status` walks the whole worktree);
-  // describeCheckout's error is the one shown, and a HEAD that moved in between is read again.
-  const early = read(dir, 'HEAD').catch(() => undefined);
-  const checkout = await describeCheckout(dir);
-  const root = checkout.root;
-  const first = await early;
-  const { files, paths, skipped } = first?.commit === checkout.head ? first : await read(root, checkout.head);
+  // git answers the checkout questions while the tree is read: `status` walks the whole worktree.
+  const status = checkoutStatus(dir);
+  status.catch(() => undefined); // the location's error, if any, is the one shown
+  const { root, head } = await locateCheckout(dir);
+  const tree = readTree(root, head, { include, ...(screen ? { screen } : {}) });
+  tree.catch(() => undefined); // awaited below, after the status (whose error comes first)
+  const checkout: CheckoutState = { root, head, ...(await status) };
+  const { files, paths, skipped } = await tree;
   const yaml = files.filter((f) => isPlanInput(f.path));
   const configFile = files.find((f) => f.path === CONFIG_PATH);
   let config: CourierConfig;

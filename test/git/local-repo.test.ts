@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commitToBranch, LocalRepoError, readTree, YAML_PATHSPECS } from '../../src/git/local-repo.ts';
+import { commitToBranch, describeCheckout, LocalRepoError, readTree, YAML_PATHSPECS } from '../../src/git/local-repo.ts';
 import { MAX_FILE_BYTES } from '../../src/git/tree-reader.ts';
 import { fixtureEnv } from './git-fixtures.ts';
 
@@ -118,6 +118,33 @@ describe('readTree', () => {
     expect(skipped).toEqual([]);
     expect(files).toHaveLength(10_000);
     expect(files.find((f) => f.path === 'apps/a7/cm-4207.yaml')!.text).toContain('data: { i: "4207" }');
+  });
+});
+
+describe('describeCheckout', () => {
+  it('names root, HEAD, branch and every uncommitted path (renames once, spaces kept, untracked folders as the folder)', async () => {
+    const dir = tempRepo();
+    write(dir, 'a.yaml', 'a: 1\n');
+    write(dir, 'old name.yaml', 'o: 1\n');
+    write(dir, 'sub/b.yaml', 'b: 1\n');
+    run(dir, ['add', '-A']);
+    run(dir, ['commit', '-q', '-m', 'one']);
+    const head = run(dir, ['rev-parse', 'HEAD']).trim();
+    expect(await describeCheckout(join(dir, 'sub'))).toEqual({ root: realpathSync(dir), head, branch: 'main', uncommitted: [] });
+    run(dir, ['mv', 'old name.yaml', 'new name.yaml']);
+    write(dir, 'a.yaml', 'a: 2\n');
+    write(dir, 'drafts/x.yaml', 'x: 1\n');
+    write(dir, 'drafts/y.yaml', 'y: 1\n');
+    run(dir, ['checkout', '-q', '--detach']);
+    const state = await describeCheckout(join(dir, 'sub'));
+    expect(state).toEqual({ root: realpathSync(dir), head, uncommitted: ['a.yaml', 'drafts/', 'new name.yaml'] });
+  });
+
+  it('refuses a folder outside git and a repository without commits, saying what to pass', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'courier-not-git-'));
+    roots.push(empty);
+    await expect(describeCheckout(empty)).rejects.toThrow(/not inside a git repository/);
+    await expect(describeCheckout(tempRepo())).rejects.toThrow(/at least one commit/);
   });
 });
 

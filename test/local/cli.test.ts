@@ -1,12 +1,13 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.ts';
 import { createExampleRepo } from '../../src/local/demo.ts';
 import { fixtureEnv } from '../git/git-fixtures.ts';
+import { createSopsRepo } from './sops-fixture-repo.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PODINFO_BRANCH = 'courier/image/dev/ghcr.io-stefanprodan-podinfo';
@@ -197,9 +198,9 @@ describe('user errors: exit 2, one paragraph, no stack trace', () => {
 });
 
 /** Runs a command to completion without blocking the event loop, so the slow ones can overlap. */
-function spawnText(command: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function spawnText(command: string, args: string[], env?: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ROOT });
+    const child = spawn(command, args, { cwd: ROOT, ...(env ? { env: { ...process.env, ...env } } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -228,5 +229,20 @@ describe('from a checkout', () => {
     expect(help.stdout).toContain('Usage: courier');
     expect(help.stdout).toMatch(/plan \[options\]/);
     expect(help.stdout).toMatch(/bump \[options\]/);
+  });
+
+  // After `npm ci` (CI) bin/courier.js runs the bundle, dependencies included: the commands that load
+  // age-encryption and the SOPS stores must work from it too, not only through tsx.
+  it('node bin/courier.js secrets-lint and rotate-keys run as child processes', async () => {
+    const repo = await createSopsRepo();
+    const bin = join(ROOT, 'bin/courier.js');
+    const lint = await spawnText(process.execPath, [bin, 'secrets-lint', '--repo', repo.dir]);
+    expect(lint.stderr).toBe('');
+    expect(lint.status).toBe(0);
+    const rotate = await spawnText(process.execPath, [bin, 'rotate-keys', '--repo', repo.dir], { SOPS_AGE_KEY: repo.courier.identity });
+    expect(rotate.stderr).toBe('');
+    expect(rotate.status).toBe(0);
+    expect(rotate.stdout).toMatch(/created branch courier\/rotate-keys\/all\/start/);
+    rmSync(dirname(repo.dir), { recursive: true, force: true });
   });
 });
