@@ -38,6 +38,8 @@ export interface LocalRepo {
   templates: ImageTemplates;
   /** The committed `*.hbs` files, for jobs that load their own templates (overrides come from here). */
   templateFiles: RepoFile[];
+  /** Every file loaded (with `include`, all that it admitted; SOPS jobs read any text file). */
+  loaded: RepoFile[];
 }
 
 /**
@@ -45,11 +47,12 @@ export interface LocalRepo {
  * With `screen` (a job that knows what it can use, e.g. imagePlanInputScreen), YAML files it does not
  * keep are left unread; the config and templates are always read.
  */
-export async function loadLocalRepo(dir: string, options: { screen?: PlanInputScreen } = {}): Promise<LocalRepo> {
+export async function loadLocalRepo(dir: string, options: { screen?: PlanInputScreen; include?: (path: string) => boolean } = {}): Promise<LocalRepo> {
   if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
     throw new LocalModeError(`${dir} is not a directory: pass the folder of a git checkout to --repo, e.g. --repo .`);
   }
-  const include = (p: string): boolean => isPlanInput(p) || p.endsWith('.hbs');
+  const wanted = options.include;
+  const include = (p: string): boolean => isPlanInput(p) || p.endsWith('.hbs') || (wanted?.(p) ?? false);
   const core = options.screen;
   const screen = core && { byPath: (p: string) => p === CONFIG_PATH || p.endsWith('.hbs') || core.byPath(p), tokens: core.tokens, pathspecs: YAML_PATHSPECS };
   // git answers the checkout questions while the tree is read: `status` walks the whole worktree.
@@ -75,7 +78,7 @@ export async function loadLocalRepo(dir: string, options: { screen?: PlanInputSc
   }
   const templates = imageTemplatesFor(files, config.pullRequests.templates);
   const templateFiles = files.filter((f) => f.path.endsWith('.hbs'));
-  return { dir: root, notes: checkoutNotes(dir, checkout, !configFile), files: yaml, paths: paths.filter(isPlanInput), skipped, config, defaulted: !configFile, templates, templateFiles };
+  return { dir: root, notes: checkoutNotes(dir, checkout, !configFile), files: yaml, paths: paths.filter(isPlanInput), loaded: files, skipped, config, defaulted: !configFile, templates, templateFiles };
 }
 
 /** What was read (root, committed HEAD) and what was ignored (uncommitted changes, an uncommitted config). */

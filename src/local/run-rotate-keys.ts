@@ -3,7 +3,7 @@
  * a `courier/rotate-keys/…` branch; HEAD, the index and the working tree stay as they are.
  */
 import { HISTORY_NOTE, planRotationFinish, planRotationStart, renderRotation, type RotationPlan } from '../core/key-rotation/index.ts';
-import { commitToBranch, readTree } from '../git/local-repo.ts';
+import { commitToBranch } from '../git/local-repo.ts';
 import { loadLocalRepo, LocalModeError } from './load-local-repo.ts';
 import { identitiesFromEnv } from './sops-identities.ts';
 
@@ -25,8 +25,9 @@ const where = (p: RotationPlan['problems'][number]) => (p.file ? `${p.file}${p.l
 
 export async function runRotateKeys(req: LocalRotateKeys): Promise<LocalRotateKeysResult> {
   const identities = await identitiesFromEnv(req.env, true);
-  const repo = await loadLocalRepo(req.dir);
-  const { files } = await readTree(req.dir, 'HEAD', { include: () => true });
+  // One read of every file: any of them may be SOPS-encrypted (Flux finds SOPS files by their bytes).
+  const repo = await loadLocalRepo(req.dir, { include: () => true });
+  const files = repo.loaded;
   const now = req.date ?? new Date();
   const input = { files, identities, keySecrets: repo.config.sops.keySecrets, now };
   const plan = req.finish ? await planRotationFinish(input) : await planRotationStart(input);

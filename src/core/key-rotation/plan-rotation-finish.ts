@@ -49,7 +49,7 @@ export async function planRotationFinish(input: RotationInput): Promise<Rotation
       changes.push({ file: sf.file.path, action: 'skipped', added: [], removed: [], note: `${sf.keyGroups} key groups (Shamir): re-key it with the sops CLI` });
       continue;
     }
-    const f = await openOrReport(sf.file, allIds, problems);
+    const f = await openOrReport(sf.file, allIds, problems, sf.parsed);
     if (!f) continue;
     const next = without(sf.recipients);
     const removed = sf.recipients.filter((r) => olds.has(r));

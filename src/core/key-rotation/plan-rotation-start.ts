@@ -59,7 +59,7 @@ export async function planRotationStart(input: RotationInput): Promise<RotationP
       changes.push({ file: sf.file.path, action: 'skipped', added: [], removed: [], note: `${sf.keyGroups} key groups (Shamir): re-key it with the sops CLI` });
       continue;
     }
-    const f = await openOrReport(sf.file, allIds, problems);
+    const f = await openOrReport(sf.file, allIds, problems, sf.parsed);
     if (!f) continue;
     const after = await updateKeys(f, [...sf.recipients, ...added]);
     await verifyWritten(sf.file.path, after, [...groups.values()].map((g) => g.next), problems);

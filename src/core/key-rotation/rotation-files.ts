@@ -1,12 +1,12 @@
 /** Shared steps of both rotation plans: opening files with a clear problem on failure, and verifying output. */
-import { looksEncrypted, openSopsFile, parseSopsFile, SopsError, type AgeIdentity, type OpenedSopsFile, type SopsInputFile } from '../sops/index.ts';
+import { looksEncrypted, openSopsFile, parseSopsFile, SopsError, type AgeIdentity, type OpenedSopsFile, type ParsedSopsFile, type SopsInputFile } from '../sops/index.ts';
 import { keyLocation, type KeySecretFile } from './key-secret.ts';
 import type { RotationProblem } from './rotation-types.ts';
 
 /** Opens a file with its MAC verified; a SopsError becomes a problem (file, line, reason) and undefined. */
-export async function openOrReport(file: SopsInputFile, ids: readonly AgeIdentity[], problems: RotationProblem[]): Promise<OpenedSopsFile | undefined> {
+export async function openOrReport(file: SopsInputFile, ids: readonly AgeIdentity[], problems: RotationProblem[], parsed?: ParsedSopsFile): Promise<OpenedSopsFile | undefined> {
   try {
-    return await openSopsFile(file, ids);
+    return await openSopsFile(file, ids, parsed ? { parsed } : {});
   } catch (e) {
     if (!(e instanceof SopsError)) throw e;
     problems.push({ file: e.file, ...(e.line ? { line: e.line } : {}), message: e.reason });
@@ -34,14 +34,23 @@ export async function openKeySecret(
 }
 
 /** SOPS files of the repository (by their bytes, as Flux finds them), minus `except`; unparseable ones are problems. */
-export function sopsFiles(files: readonly SopsInputFile[], except: ReadonlySet<string>, problems: RotationProblem[]): Array<{ file: SopsInputFile; recipients: string[]; keyGroups: number; other: string[] }> {
-  const out: Array<{ file: SopsInputFile; recipients: string[]; keyGroups: number; other: string[] }> = [];
+/** A SOPS file of the repository, as sopsFiles found it (its parse is handed on to openOrReport: parsing is the costliest step). */
+export interface FoundSopsFile {
+  file: SopsInputFile;
+  parsed: ParsedSopsFile;
+  recipients: string[];
+  keyGroups: number;
+  other: string[];
+}
+
+export function sopsFiles(files: readonly SopsInputFile[], except: ReadonlySet<string>, problems: RotationProblem[]): FoundSopsFile[] {
+  const out: FoundSopsFile[] = [];
   for (const file of files) {
     if (except.has(file.path) || !looksEncrypted(file.text)) continue;
     try {
       const p = parseSopsFile(file);
       if (!p.metadata) continue;
-      out.push({ file, recipients: p.metadata.age.map((a) => a.recipient.trim()), keyGroups: p.metadata.keyGroups, other: p.metadata.otherMasterKeys });
+      out.push({ file, parsed: p, recipients: p.metadata.age.map((a) => a.recipient.trim()), keyGroups: p.metadata.keyGroups, other: p.metadata.otherMasterKeys });
     } catch (e) {
       if (!(e instanceof SopsError)) throw e;
       if (e.code === 'unsupported' && /INI/.test(e.reason)) continue;

@@ -33,6 +33,8 @@ export interface OpenOptions {
   format?: SopsFormat;
   /** Decrypt values and verify the MAC (default). Off gives sops `updatekeys` semantics: the data key only. */
   decryptValues?: boolean;
+  /** The file as parseSopsFile read it already (a caller that screened files by their metadata): not parsed again. */
+  parsed?: ParsedSopsFile;
 }
 
 const pathText = (path: readonly string[]) => (path.length > 0 ? path.join('.') : '(top level)');
@@ -70,7 +72,7 @@ export function computeMac(p: ParsedSopsFile, meta: SopsMetadata, plain: (leaf: 
 
 /** Parses, recovers the data key, decrypts every value and verifies the MAC (unless told not to). */
 export async function openSopsFile(file: SopsInputFile, identities: readonly AgeIdentity[], options: OpenOptions = {}): Promise<OpenedSopsFile> {
-  const p = parseSopsFile(file, options.format);
+  const p = options.parsed ?? parseSopsFile(file, options.format);
   const meta = requireMetadata(p);
   const dataKey = await recoverDataKey(p, identities);
   const opened: OpenedSopsFile = { ...p, metadata: meta, dataKey, values: new Map(), comments: new Map() };
