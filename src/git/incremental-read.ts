@@ -8,6 +8,7 @@
 import type { RepoFile } from '../core/repo-model/repo-file.ts';
 import type { Warning } from '../core/proposal/change.ts';
 import type { BlobCache, BlobOutcome } from './blob-cache.ts';
+import { yieldEvery } from '../event-loop-yield.ts';
 import { runGit, type GitProcessOptions } from './git-process.ts';
 import { classify, fetchBlobs, fetchMissingBlobs, listTree, readBlobs, type ReadResult, type TreeEntry } from './tree-reader.ts';
 
@@ -43,7 +44,10 @@ export async function readIncrementally(
   const { blobs, skipped } = classify(entries, filter);
   const outcomes = new Map<string, BlobOutcome>();
   const unread: TreeEntry[] = [];
+  // A 10,000-file read is 20,000 cache lookups and pushes: in slices, so the App's event loop keeps answering.
+  const pause = yieldEvery(2000);
   for (const b of blobs) {
+    await pause();
     const outcome = outcomes.get(b.oid) ?? cache.blob(repo, b.oid);
     if (outcome) outcomes.set(b.oid, outcome);
     else unread.push(b);
@@ -59,6 +63,7 @@ export async function readIncrementally(
   const files: RepoFile[] = [];
   const warnings: Warning[] = [...skipped];
   for (const b of blobs) {
+    await pause();
     const outcome = outcomes.get(b.oid)!;
     if ('text' in outcome) files.push({ path: b.path, text: outcome.text });
     else warnings.push({ code: outcome.skipped.code, file: b.path, message: `${b.path}${outcome.skipped.detail}` });

@@ -2,6 +2,7 @@ import { lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RepoFile } from '../core/repo-model/repo-file.ts';
 import type { Warning } from '../core/proposal/change.ts';
+import { yieldEvery } from '../event-loop-yield.ts';
 import { CatFileBatch, runGit, type GitProcessOptions } from './git-process.ts';
 import { GitCommandError } from './git-error.ts';
 
@@ -134,12 +135,15 @@ export async function readBlobs(blobs: TreeEntry[], opts: GitProcessOptions): Pr
       wanted.map((b) => b.oid),
       true,
     );
-    wanted.forEach((b, i) => {
+    // Decoding 10,000 blobs is ~100 ms of one thread: in slices, so the App's event loop keeps answering.
+    const pause = yieldEvery(2000);
+    for (const [i, b] of wanted.entries()) {
+      await pause();
       const body = contents[i]?.body;
       if (!body) throw missing(b);
       if (looksBinary(body)) skipped.push(binary(b.path));
       else files.push({ path: b.path, text: body.toString('utf8') });
-    });
+    }
     await batch.close();
   } catch (e) {
     batch.kill();

@@ -30,6 +30,8 @@ export function requestBodySummary(body: unknown): Record<string, unknown> {
 }
 
 interface Log {
+  /** pino's: lets the summary be skipped when debug lines are dropped anyway. */
+  isLevelEnabled?(level: string): boolean;
   debug(...args: unknown[]): void;
   info(...args: unknown[]): void;
   warn(...args: unknown[]): void;
@@ -39,7 +41,12 @@ interface Log {
 /** Wraps an Octokit `log` so request-logging lines carry a summary instead of the body. */
 export function summarisingRequestLog<L extends Log>(log: L): L {
   const wrapped = Object.create(log) as L;
-  wrapped.debug = (fields: unknown, ...rest: unknown[]) =>
-    typeof rest[0] === 'string' && rest[0].startsWith('GitHub request:') ? log.debug(requestBodySummary(fields), ...rest) : log.debug(fields, ...rest);
+  wrapped.debug = (fields: unknown, ...rest: unknown[]) => {
+    // Summarising serialises the body (a commit: every file), which stalls the event loop for nothing
+    // when debug lines are dropped (issue 13).
+    if (log.isLevelEnabled?.('debug') === false) return;
+    if (typeof rest[0] === 'string' && rest[0].startsWith('GitHub request:')) log.debug(requestBodySummary(fields), ...rest);
+    else log.debug(fields, ...rest);
+  };
   return wrapped;
 }

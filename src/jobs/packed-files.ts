@@ -4,6 +4,7 @@
  * the encoding costs a few tens of milliseconds and the decoding happens in the worker.
  */
 import type { RepoFile } from '../core/repo-model/repo-file.ts';
+import { yieldToEventLoop } from '../event-loop-yield.ts';
 
 export interface PackedFiles {
   paths: string[];
@@ -13,9 +14,26 @@ export interface PackedFiles {
   bytes: ArrayBuffer;
 }
 
-export function packFiles(files: readonly RepoFile[]): PackedFiles {
-  // One join and one encode: per-file encoding of 10,000 texts costs more.
-  const bytes = new TextEncoder().encode(files.map((f) => f.text).join(''));
+/** Files encoded per slice: one join and encode per slice (per-file encoding of 10,000 texts costs more). */
+const SLICE = 1000;
+
+/** Packs the files, yielding to the event loop between slices (a 20 MB fleet in one go held it ~140 ms). */
+export async function packFiles(files: readonly RepoFile[]): Promise<PackedFiles> {
+  const encoder = new TextEncoder();
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (let i = 0; i < files.length; i += SLICE) {
+    if (i > 0) await yieldToEventLoop();
+    const part = encoder.encode(files.slice(i, i + SLICE).map((f) => f.text).join(''));
+    parts.push(part);
+    total += part.length;
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const part of parts) {
+    bytes.set(part, at);
+    at += part.length;
+  }
   return { paths: files.map((f) => f.path), lengths: files.map((f) => f.text.length), bytes: bytes.buffer as ArrayBuffer };
 }
 

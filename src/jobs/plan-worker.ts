@@ -49,6 +49,8 @@ export function createPlanWorker(): PlanWorker {
   let nextId = 1;
   /** The commits whose files the worker holds, oldest first (mirrors plan-worker-entry.ts). */
   let sent: string[] = [];
+  /** The last message's post, which the next one waits for. */
+  let posting: Promise<void> = Promise.resolve();
   const pending = new Map<number, { resolve: (p: Proposal) => void; reject: (e: Error) => void }>();
   const failAll = (error: Error) => {
     for (const p of pending.values()) p.reject(error);
@@ -78,12 +80,22 @@ export function createPlanWorker(): PlanWorker {
       // Copying a large fleet's files blocks this thread for a moment; do it once per commit.
       const known = sent.includes(input.sha) && input.sha !== '';
       if (!known) sent = [...sent.filter((s) => s !== input.sha), input.sha].slice(-KEPT_COMMITS);
-      const files = known ? undefined : packFiles(input.files);
-      const message: PlanMessage = { id, kind, input: { ...input, files }, request };
+      const packed = known ? undefined : packFiles(input.files);
+      // Messages leave in call order even while a pack yields: a plan of a commit whose files another
+      // call is still packing must reach the worker after those files.
+      const posted = posting.then(async () => {
+        const files = await packed;
+        const message: PlanMessage = { id, kind, input: { ...input, files }, request };
+        w.postMessage(message, files ? [files.bytes] : []);
+      });
+      posting = posted.catch(() => undefined);
       return new Promise<Proposal>((resolve, reject) => {
         pending.set(id, { resolve, reject });
         w.ref();
-        w.postMessage(message, files ? [files.bytes] : []);
+        posted.catch((error: Error) => {
+          pending.delete(id);
+          reject(error);
+        });
       }).finally(() => {
         if (pending.size === 0) w.unref();
       });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BlobCache } from '../../src/git/blob-cache.ts';
@@ -49,6 +50,30 @@ describe('readIncrementally', () => {
     const again = await readIncrementally(cache, 'fleet', sha, yamlOnly, clone.opts);
     expect(again.stats).toEqual({ cached: 20, read: 0, fetched: false, checked: 'none', listingCached: true });
     expect(again.files).toEqual(second.files);
+  });
+
+  it('lets the event loop run during a large read, even one answered from memory alone', async () => {
+    // fast-import: adding 5,000 files one `git add` at a time would take a minute.
+    const bare = path.join(tmp.dir, 'big.git');
+    git(tmp.dir, 'init', '-q', '--bare', '-b', 'main', bare);
+    git(bare, 'config', 'uploadpack.allowFilter', 'true');
+    const stream = ['commit refs/heads/main', 'committer Test <test@example.com> 1700000000 +0000', 'data 4', 'big', ''];
+    for (let i = 0; i < 5000; i++) {
+      const text = `image: app:${i % 50}.0.0\n`;
+      stream.push(`M 100644 inline apps/app-${i}.yaml`, `data ${text.length}`, text);
+    }
+    execFileSync('git', ['fast-import', '--quiet'], { cwd: bare, env: fixtureEnv, input: `${stream.join('\n')}\n` });
+    const remote = { url: bare } as Remote;
+    const clone = bloblessClone(tmp.dir, remote);
+    const cache = new BlobCache();
+    const sha = clone.fetch();
+    for (const pass of ['cold', 'from memory']) {
+      const turns: string[] = [];
+      setImmediate(() => turns.push('event loop'));
+      const read = await readIncrementally(cache, 'big', sha, yamlOnly, clone.opts).then((r) => (turns.push('read'), r));
+      expect(read.files, pass).toHaveLength(5000);
+      expect(turns, pass).toEqual(['event loop', 'read']);
+    }
   });
 
   it('reads a blob that is new to memory but old in the tree (evicted or filtered out before) by checking the whole tree', async () => {

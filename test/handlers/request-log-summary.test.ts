@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { requestBodySummary } from '../../src/handlers/request-log-summary.ts';
+import pino from 'pino';
+import { requestBodySummary, summarisingRequestLog } from '../../src/handlers/request-log-summary.ts';
 
 describe('requestBodySummary', () => {
   it('names the GraphQL operation, the size and the paths of a commit mutation, never the contents', () => {
@@ -15,5 +16,19 @@ describe('requestBodySummary', () => {
   it('gives the size of a REST body', () => {
     const body = { name: 'courier/config', output: { summary: 'long text' } };
     expect(requestBodySummary(body)).toEqual({ bytes: JSON.stringify(body).length });
+  });
+
+  // Serialising a commit's body (every file, base64) costs the event loop tens of milliseconds; at the
+  // default level nothing is logged, so nothing must be serialised (issue 13: /healthz tail).
+  it('does not serialise a body when debug lines are not logged', () => {
+    let serialised = 0;
+    const body = { toJSON: () => (serialised++, {}) };
+    const lines: string[] = [];
+    const destination = { write: (line: string) => lines.push(line) };
+    summarisingRequestLog(pino({ level: 'info' }, destination)).debug(body, 'GitHub request: POST /graphql - 200');
+    expect(serialised).toBe(0);
+    summarisingRequestLog(pino({ level: 'debug' }, destination)).debug(body, 'GitHub request: POST /graphql - 200');
+    expect(serialised).toBe(1);
+    expect(lines).toHaveLength(1);
   });
 });

@@ -2,15 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { packFiles, unpackFiles } from '../../src/jobs/packed-files.ts';
 
 describe('packed files', () => {
-  it('round-trip every text byte for byte, multi-byte characters, CRLF and empty files included', () => {
+  it('round-trip every text byte for byte, multi-byte characters, CRLF and empty files included', async () => {
     const files = [
       { path: 'a.yaml', text: 'a: 1\r\n' },
       { path: 'empty.yaml', text: '' },
       { path: 'u.yaml', text: 'name: "Zürich ☃ 𝄞"\n' },
       { path: 'b.yaml', text: 'b: 2\n' },
     ];
-    const packed = packFiles(files);
+    const packed = await packFiles(files);
     expect(packed.bytes).toBeInstanceOf(ArrayBuffer);
+    expect(unpackFiles(packed)).toEqual(files);
+  });
+
+  it('lets the event loop run between slices of a large pack, and still round-trips across slices', async () => {
+    const files = Array.from({ length: 2500 }, (_, i) => ({ path: `f-${i}.yaml`, text: i % 7 === 0 ? `ü: ${i} 𝄞\r\n` : `k: ${i}\n` }));
+    const turns: string[] = [];
+    setImmediate(() => turns.push('event loop'));
+    const packed = await packFiles(files).then((p) => (turns.push('packed'), p));
+    expect(turns).toEqual(['event loop', 'packed']);
     expect(unpackFiles(packed)).toEqual(files);
   });
 });
