@@ -34,6 +34,8 @@ const KUSTOMIZATIONS = 1_200;
 const HELMRELEASES = 790;
 const RATE = 10;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+/** As deploy/reporter/deployment.yaml sets it (read from there, so the figure is the deployed one). */
+const DEPLOYED_NODE_OPTIONS = /name: NODE_OPTIONS\s+value: (.+)/.exec(readFileSync(path.join(root, 'deploy/reporter/deployment.yaml'), 'utf8'))![1]!.trim();
 const sha = (i: number) => (i.toString(16).padStart(8, '0') + 'f'.repeat(32)).slice(0, 40);
 const mib = (kib: number) => (kib / 1024).toFixed(1);
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
@@ -78,8 +80,8 @@ function procStat(pid: number): { rssKiB: number; hwmKiB: number; cpuTicks: numb
 async function reporterSide(): Promise<void> {
   rmSync(data, { recursive: true, force: true });
   mkdirSync(data, { recursive: true });
-  // The image runs compiled JavaScript; inside the repository so node_modules resolves.
-  execFileSync(path.join(root, 'node_modules/.bin/tsc'), ['-p', path.join(root, 'tsconfig.build.json'), '--outDir', path.join(data, 'dist')], { stdio: 'inherit' });
+  // As deployed: the reporter stage of the image runs the one-file bundle of `npm run build`.
+  execFileSync(process.execPath, [path.join(root, 'scripts/build-app.mjs'), path.join(data, 'dist')], { stdio: 'inherit' });
 
   const api = new FakeKubeApi([
     { group: KS, versions: ['v1', 'v1beta2'], preferred: 'v1' },
@@ -127,7 +129,7 @@ async function reporterSide(): Promise<void> {
       COURIER_CLUSTER_SECRET: SECRET,
       LOG_LEVEL: 'warn',
       // As in deploy/reporter/deployment.yaml.
-      NODE_OPTIONS: process.env.REPORTER_NODE_OPTIONS ?? '--max-semi-space-size=1',
+      NODE_OPTIONS: process.env.REPORTER_NODE_OPTIONS ?? DEPLOYED_NODE_OPTIONS,
       COURIER_FULL_REPORT_SECONDS: '0',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -168,7 +170,7 @@ async function reporterSide(): Promise<void> {
   await receiver.stop();
 
   const cpuMs = ((after.cpuTicks - cpuBefore) * 1000) / 100;
-  console.log(`reporter (compiled, child process, NODE_OPTIONS=${process.env.REPORTER_NODE_OPTIONS ?? '--max-semi-space-size=1'})`);
+  console.log(`reporter (compiled, child process, NODE_OPTIONS=${process.env.REPORTER_NODE_OPTIONS ?? DEPLOYED_NODE_OPTIONS})`);
   console.log(`  objects watched: ${SOURCES + KUSTOMIZATIONS + HELMRELEASES} (reportable ${reportable}); initial full report in ${initialMs.toFixed(0)} ms`);
   console.log(`  RSS: after initial sync ${mib(idle.rssKiB)} MiB, peak ${mib(Math.max(peakKiB, after.hwmKiB))} MiB (VmHWM ${mib(after.hwmKiB)} MiB)`);
   console.log(`  changes: ${total} at ${RATE}/s; delivered ${latencies.length}, lost ${changedAt.size}`);

@@ -2,7 +2,10 @@
  * The reporter assembled from its parts: discovery → one watcher per Flux kind → store and
  * interpretation → sender. Everything comes in as arguments, so tests run it against a fake API server.
  */
-import type { Watch } from '@kubernetes/client-node/dist/watch.js';
+import type { KubeConnection } from './kube-connection.ts';
+
+/** What watching needs of the connection (KubeConnection.watch). */
+type Watch = Pick<KubeConnection, 'watch'>;
 import { discoverFluxResources } from './discovery.ts';
 import { FluxStore } from './flux-store.ts';
 import type { Logger } from './logger.ts';

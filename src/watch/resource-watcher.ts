@@ -3,10 +3,13 @@
  * from the list's resourceVersion; a watch that ends normally is resumed from the last version
  * seen; `410 Gone` (as a watch ERROR event or an HTTP status) triggers a fresh list, which also
  * reports objects deleted meanwhile; any other error reconnects with exponential backoff. This is
- * the loop client-node's informer leaves to its caller (it stops on any error), built on its `Watch`
+ * the loop client-node's informer leaves to its caller (it stops on any error), built on KubeConnection's watch
  * class alone to avoid the memory cost of its generated models (issue 4, item 8).
  */
-import type { Watch } from '@kubernetes/client-node/dist/watch.js';
+import type { KubeConnection } from './kube-connection.ts';
+
+/** What watching needs of the connection (KubeConnection.watch). */
+type Watch = Pick<KubeConnection, 'watch'>;
 import type { FluxObject } from '../core/reconcile/flux-object.ts';
 import type { WatchedResource } from './discovery.ts';
 import { KubeApiError } from './kube-connection.ts';
@@ -41,7 +44,7 @@ export class ResourceWatcher {
   private stopped = false;
   private resourceVersion = '';
   private readonly known = new Set<string>();
-  private current: AbortController | undefined;
+  private current: { abort(): void } | undefined;
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   /** Counters for logs, tests and the benchmark. */

@@ -99,6 +99,43 @@ describe('KubeConnection.getJson', () => {
   });
 });
 
+describe('KubeConnection.watch', () => {
+  it('delivers events split across chunks in order, sends the watch parameters and the token, then says the stream ended', async () => {
+    let seen: { url?: string; auth?: string } = {};
+    const server = createServer((req, res) => {
+      seen = { url: req.url, auth: req.headers.authorization };
+      if (req.url?.startsWith('/forbidden')) return void res.writeHead(403).end();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const a = JSON.stringify({ type: 'ADDED', object: { metadata: { name: 'a', resourceVersion: '5' } } });
+      const b = JSON.stringify({ type: 'BOOKMARK', object: { metadata: { resourceVersion: '6' } } });
+      res.write(a.slice(0, 20));
+      setTimeout(() => {
+        res.write(`${a.slice(20)}\n\n${b}`);
+        setTimeout(() => res.end('\n'), 10);
+      }, 10);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const conn = new KubeConnection({ server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, token: 't0ken' });
+    try {
+      const events: Array<[string, unknown]> = [];
+      const done = new Promise<unknown>((resolve) => {
+        void conn.watch('/apis/x/v1/things', { resourceVersion: '4', allowWatchBookmarks: true, timeoutSeconds: 300, skipped: undefined }, (type, obj) => events.push([type, obj]), resolve);
+      });
+      expect(await done).toBeUndefined();
+      expect(events).toEqual([
+        ['ADDED', { metadata: { name: 'a', resourceVersion: '5' } }],
+        ['BOOKMARK', { metadata: { resourceVersion: '6' } }],
+      ]);
+      expect(seen).toEqual({ url: '/apis/x/v1/things?watch=true&resourceVersion=4&allowWatchBookmarks=true&timeoutSeconds=300', auth: 'Bearer t0ken' });
+      await expect(conn.watch('/forbidden', {}, () => undefined, () => undefined)).rejects.toThrow('Kubernetes API /forbidden: HTTP 403');
+    } finally {
+      conn.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
 describe('reporterConfigFromEnv', () => {
   const base = { COURIER_URL: 'https://courier.example.com/base', COURIER_CLUSTER: 'cloud-dev' };
 

@@ -1,8 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Watch } from '@kubernetes/client-node/dist/watch.js';
-import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { KubeConnection, kubeconfigOptions } from '../../src/watch/kube-connection.ts';
 import { httpPostJson } from '../../src/watch/http-post.ts';
@@ -64,7 +62,7 @@ async function startReporter() {
   });
   reporter = await startReporterService({
     getJson: (p) => connection.getJson(p),
-    watch: new Watch(connection as unknown as KubeConfig),
+    watch: connection,
     sender,
     log: silentLogger,
     watcherOptions: { backoffMs: () => 5, pageSize: 1 },
@@ -150,7 +148,7 @@ describe('reporter against a fake Kubernetes API', () => {
 
   it('rejects a wrong token with a clear error', async () => {
     const bad = new KubeConnection({ server: api.url, token: 'nope' });
-    await expect(startReporterService({ getJson: (p) => bad.getJson(p), watch: new Watch(bad as unknown as KubeConfig), sender: { offer() {}, start() {}, async stop() {} }, log: silentLogger })).rejects.toThrow(/HTTP 401/);
+    await expect(startReporterService({ getJson: (p) => bad.getJson(p), watch: bad, sender: { offer() {}, start() {}, async stop() {} }, log: silentLogger })).rejects.toThrow(/HTTP 401/);
     bad.close();
   });
 });
