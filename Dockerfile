@@ -1,18 +1,30 @@
 # syntax=docker/dockerfile:1
-# Courier: one image, two commands — the GitHub App (default) and the in-cluster reporter
-# (`node dist/reporter.js`). Multi-stage: TypeScript is compiled in the build stage; the runtime
-# stage holds production dependencies and the compiled JavaScript only.
+# Courier: one Dockerfile, two images (issue 12: lean to ship).
+#   podman build -t courier .                              the GitHub App (the last stage, the default)
+#   podman build -t courier-reporter --target reporter .   the in-cluster reporter
+# The build stage bundles both with their dependencies (scripts/build-app.mjs, esbuild): the runtime
+# stages hold no node_modules, no TypeScript and no tsx, and the reporter holds one file.
 
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# --ignore-scripts: `prepare` bundles the CLI, which the image does not ship (and src is not copied yet).
+# --ignore-scripts: `prepare` bundles the CLI, which the images do not ship (and src is not copied yet).
 RUN npm ci --ignore-scripts --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/build-app.mjs ./scripts/
 COPY src ./src
 RUN npm run build
 
-FROM node:22-bookworm-slim AS runtime
+FROM node:22-bookworm-slim AS reporter
+# No git and no extra CA bundle: the reporter clones nothing, and talks to the API server with the
+# service account's CA and to Courier with Node's own roots. Flags as in deploy/reporter (measured there).
+ENV NODE_ENV=production \
+    NODE_OPTIONS="--max-semi-space-size=1 --jitless"
+WORKDIR /app
+COPY --from=build /app/dist/reporter.js ./dist/reporter.js
+USER node
+CMD ["node", "dist/reporter.js"]
+
+FROM node:22-bookworm-slim AS app
 # git: the app clones and fetches GitOps repositories. ca-certificates: HTTPS to GitHub and registries.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends git ca-certificates \
@@ -20,8 +32,6 @@ RUN apt-get update \
 ENV NODE_ENV=production \
     PORT=3000
 WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY templates ./templates
 # The node image ships an unprivileged `node` user (uid 1000); clone caches live in its home.

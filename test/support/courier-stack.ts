@@ -135,7 +135,7 @@ export async function startCourier(fake: FakeGitHubServer, options: CourierOptio
  * benchmark then measures Courier's event loop alone, not the fake GitHub's work in the same process.
  * Resolves once `/healthz` answers (polled, so a probe never races the listen).
  */
-export async function startCourierProcess(fake: FakeGitHubServer, options: CourierOptions): Promise<{ url: string; pid: number; webhook: CourierStack['webhook']; close(): Promise<void> }> {
+export async function startCourierProcess(fake: FakeGitHubServer, options: CourierOptions & { /** A built entry (`dist/main.js` of scripts/build-app.mjs) instead of the sources through tsx. */ entry?: string; nodeArgs?: string[] }): Promise<{ url: string; pid: number; webhook: CourierStack['webhook']; close(): Promise<void> }> {
   const { createServer } = await import('node:net');
   const port = await new Promise<number>((resolve) => {
     const probe = createServer().listen(0, '127.0.0.1', () => {
@@ -145,7 +145,8 @@ export async function startCourierProcess(fake: FakeGitHubServer, options: Couri
   });
   const env: NodeJS.ProcessEnv = { ...courierEnv(fake, options), PORT: String(port) };
   const main = path.resolve(import.meta.dirname, '../../src/main.ts');
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', main], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const args = options.entry ? [options.entry] : ['--import', 'tsx', main];
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), ...args], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
