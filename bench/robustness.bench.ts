@@ -8,6 +8,7 @@
  * Part 2 starts Courier as its own process and waits for its /healthz before probing (an earlier
  * in-process version probed the server while the fake GitHub's work shared its event loop).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -65,7 +66,11 @@ console.log(
 const parts = new Set((process.env.BENCH_PARTS ?? '1,2,3').split(','));
 if (parts.has('2')) {
 await idle();
-const child = await startCourierProcess(fake, { root, cacheDir: path.join(root, `cache-${caches++}`), throttle: true });
+// As the image runs it (`npm run build`'s bundle, `node dist/main.js`); BENCH_ENTRY=tsx: as `npm start` runs it.
+const fromSources = process.env.BENCH_ENTRY === 'tsx';
+const bundle = path.join(root, 'bundle');
+if (!fromSources) execFileSync(process.execPath, [path.resolve(import.meta.dirname, '../scripts/build-app.mjs'), bundle]);
+const child = await startCourierProcess(fake, { root, cacheDir: path.join(root, `cache-${caches++}`), throttle: true, ...(fromSources ? {} : { entry: path.join(bundle, 'main.js') }) });
 const latencies: number[] = [];
 let probing = true;
 const probe = (async () => {
@@ -94,7 +99,7 @@ probing = false;
 await probe;
 const burst = fake.counts(since);
 console.log(
-  `200 deliveries in ${fmt(performance.now() - since)} (sent over 10 s, Courier in its own process): /healthz p50 ${fmt(pct(latencies, 50))}, p99 ${fmt(pct(latencies, 99))}, max ${fmt(Math.max(...latencies))} (n=${latencies.length}, target < 100 ms); ` +
+  `200 deliveries in ${fmt(performance.now() - since)} (sent over 10 s, Courier in its own process, ${fromSources ? 'sources through tsx' : 'bundled as in the image'}): /healthz p50 ${fmt(pct(latencies, 50))}, p99 ${fmt(pct(latencies, 99))}, max ${fmt(Math.max(...latencies))} (n=${latencies.length}, target < 100 ms); ` +
     `webhook answers p50 ${fmt(pct(answers.map((a) => a.ms), 50))}, max ${fmt(Math.max(...answers.map((a) => a.ms)))}; ${burst.total} API requests (${burst.mutating} mutating)`,
 );
 await child.close();
