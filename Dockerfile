@@ -10,7 +10,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 # --ignore-scripts: `prepare` bundles the CLI, which the images do not ship (and src is not copied yet).
 RUN npm ci --ignore-scripts --no-audit --no-fund
-COPY scripts/build-app.mjs ./scripts/
+COPY scripts/build-app.mjs scripts/bundle-options.mjs ./scripts/
 COPY src ./src
 # Source maps stay in the build stage (8.6 MB; stack traces name the bundle's lines).
 RUN npm run build && rm -f dist/*.map

@@ -4,21 +4,9 @@
 // thread from beside its chunks, and shared chunks) and dist/reporter.js, one file the reporter stage
 // copies alone. An optional output folder is for benchmarks and tests: node scripts/build-app.mjs <dir>.
 import { build } from 'esbuild';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { bundleOptions as common, root } from './bundle-options.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = path.resolve(root, process.argv[2] ?? 'dist');
-const common = {
-  absWorkingDir: root,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  // CommonJS dependencies (probot, pino, yaml…) call require() for Node's built-ins, which an ESM bundle lacks.
-  banner: { js: "import { createRequire as __courierRequire } from 'node:module'; const require = __courierRequire(import.meta.url);" },
-  sourcemap: 'linked',
-  logLevel: 'warning',
-};
 await build({ ...common, entryPoints: ['src/main.ts', 'src/jobs/plan-worker-entry.ts'], outdir, splitting: true, entryNames: '[name]' });
 await build({ ...common, entryPoints: ['src/reporter.ts'], outfile: path.join(outdir, 'reporter.js') });

@@ -7,20 +7,6 @@
 // Split into chunks: each command's engine is a chunk loaded when the command runs, so `--help`
 // loads commander and the command table only.
 import { build } from 'esbuild';
-import { fileURLToPath } from 'node:url';
+import { bundleOptions } from './bundle-options.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-await build({
-  absWorkingDir: root,
-  entryPoints: ['src/cli.ts'],
-  outdir: 'dist/cli',
-  bundle: true,
-  splitting: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  // CommonJS dependencies (yaml, handlebars) call require() for Node's built-ins, which an ESM chunk lacks.
-  banner: { js: "import { createRequire as __courierRequire } from 'node:module'; const require = __courierRequire(import.meta.url);" },
-  sourcemap: 'linked',
-  logLevel: 'warning',
-});
+await build({ ...bundleOptions, entryPoints: ['src/cli.ts'], outdir: 'dist/cli', splitting: true });
