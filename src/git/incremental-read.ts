@@ -45,7 +45,7 @@ export async function readIncrementally(
   const outcomes = new Map<string, BlobOutcome>();
   const unread: TreeEntry[] = [];
   // A 10,000-file read is 20,000 cache lookups and pushes: in slices, so the App's event loop keeps answering.
-  const pause = yieldEvery(2000);
+  const pause = yieldEvery();
   for (const b of blobs) {
     await pause();
     const outcome = outcomes.get(b.oid) ?? cache.blob(repo, b.oid);

@@ -136,7 +136,7 @@ export async function readBlobs(blobs: TreeEntry[], opts: GitProcessOptions): Pr
       true,
     );
     // Decoding 10,000 blobs is ~100 ms of one thread: in slices, so the App's event loop keeps answering.
-    const pause = yieldEvery(2000);
+    const pause = yieldEvery();
     for (const [i, b] of wanted.entries()) {
       await pause();
       const body = contents[i]?.body;

@@ -6,7 +6,11 @@
 import { parentPort } from 'node:worker_threads';
 import type { JobInput } from './job.ts';
 import { unpackFiles } from './packed-files.ts';
+import { lowerThreadPriority } from './lower-thread-priority.ts';
 import { KEPT_COMMITS, plannerFor, type PlanMessage } from './planners.ts';
+
+// Planning yields the cores to the main thread's answers (webhooks, /healthz) when both want them.
+lowerThreadPriority();
 
 /** The files of the commits seen last, by commit (the main thread mirrors this to know what to send). */
 const kept = new Map<string, JobInput['files']>();

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
+import { setYieldSlice } from '../../src/event-loop-yield.ts';
 import { BlobCache } from '../../src/git/blob-cache.ts';
 import { CloneCache } from '../../src/git/clone-cache.ts';
 import { readIncrementally } from '../../src/git/incremental-read.ts';
@@ -67,6 +68,8 @@ describe('readIncrementally', () => {
     const clone = bloblessClone(tmp.dir, remote);
     const cache = new BlobCache();
     const sha = clone.fetch();
+    setYieldSlice(0); // every check yields: proves the loops have their yield points, whatever this machine's speed
+    onTestFinished(() => setYieldSlice(20));
     for (const pass of ['cold', 'from memory']) {
       const turns: string[] = [];
       setImmediate(() => turns.push('event loop'));
