@@ -7,15 +7,17 @@
  */
 
 /** Resolves after the event loop has had one turn (timers, I/O callbacks). */
-export function yieldToEventLoop(): Promise<void> {
+function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
 let defaultSliceMs = 20;
 
-/** Sets the default slice (tests: 0 makes every check yield, proving a loop has its yield points). */
-export function setYieldSlice(ms: number): void {
+/** Sets the default slice and returns the one it replaced (tests: 0 makes every check yield, proving a loop has its yield points). */
+export function setYieldSlice(ms: number): number {
+  const previous = defaultSliceMs;
   defaultSliceMs = ms;
+  return previous;
 }
 
 /** A check for a loop: once `sliceMs` have passed since the loop began or last yielded, it yields; otherwise it returns at once (no promise). */

@@ -68,8 +68,8 @@ describe('readIncrementally', () => {
     const clone = bloblessClone(tmp.dir, remote);
     const cache = new BlobCache();
     const sha = clone.fetch();
-    setYieldSlice(0); // every check yields: proves the loops have their yield points, whatever this machine's speed
-    onTestFinished(() => setYieldSlice(20));
+    const slice = setYieldSlice(0); // every check yields: proves the loops have their yield points, whatever this machine's speed
+    onTestFinished(() => void setYieldSlice(slice));
     for (const pass of ['cold', 'from memory']) {
       const turns: string[] = [];
       setImmediate(() => turns.push('event loop'));
