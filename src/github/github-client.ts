@@ -109,6 +109,16 @@ interface ErrorShape {
 }
 
 const CONFLICT_MESSAGE = /already[ _]exists|expected branch to point to|is not up to date|reference update failed|stale/i;
+/**
+ * GitHub's content-creation limit, answered inside a GraphQL document as `UNPROCESSABLE` (e.g.
+ * https://github.com/cli/cli/issues/4801), not as a 403: a rate limit, retried after a pause.
+ */
+const TOO_QUICKLY = /submitted too quickly/i;
+/**
+ * A secondary rate limit without `retry-after`: GitHub asks for at least a minute
+ * (https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api#handle-rate-limit-errors-appropriately).
+ */
+const SECONDARY_LIMIT_PAUSE_MS = 60_000;
 
 /** Maps an Octokit error (RequestError or GraphqlResponseError) to Courier's typed errors. */
 function toGitHubError(error: unknown, where: { repo: string; attempted: string }): GitHubError {
@@ -128,7 +138,7 @@ function toGitHubError(error: unknown, where: { repo: string; attempted: string 
     return CONFLICT_MESSAGE.test(`${message} ${detail}`) ? new Conflict(message, init) : new ValidationFailed(message, init);
   }
   if (status === 429 || (status === 403 && (headers['x-ratelimit-remaining'] === '0' || headers['retry-after'] !== undefined || /rate limit/i.test(message)))) {
-    return new RateLimited(message, { ...init, resetAt: resetOf(headers) });
+    return new RateLimited(message, { ...init, resetAt: resetOf(headers) ?? new Date(Date.now() + SECONDARY_LIMIT_PAUSE_MS) });
   }
   if (status === 401 || status === 403) return new Forbidden(message, init);
   return new GitHubUnavailable(message, init);
@@ -151,6 +161,7 @@ export function fromGraphQLErrors(
   const types = new Set(errors.map((x) => x.type ?? ''));
   if (errors.some((x) => x.type === 'STALE_DATA' || CONFLICT_MESSAGE.test(x.message))) return new Conflict(message, full);
   if (types.has('RATE_LIMITED')) return new RateLimited(message, { ...full, resetAt: null });
+  if (errors.some((x) => TOO_QUICKLY.test(x.message))) return new RateLimited(message, { ...full, resetAt: new Date(Date.now() + SECONDARY_LIMIT_PAUSE_MS) });
   if (types.has('FORBIDDEN') || types.has('INSUFFICIENT_SCOPES')) return new Forbidden(message, full);
   if (types.has('NOT_FOUND')) return new NotFound(message, full);
   if (types.has('UNPROCESSABLE') || types.has('UNPROCESSABLE_ENTITY') || types.has('BAD_REQUEST')) {

@@ -13,7 +13,7 @@ import type { Proposal } from '../core/proposal/proposal.ts';
 import type { CloneCache, RepoHandle } from '../git/clone-cache.ts';
 import { readEarlyState } from '../github/early-state.ts';
 import { courierPullRequestsOf } from '../github/open-pull-requests.ts';
-import { StaleProposal } from '../github/errors.ts';
+import { RateLimited, StaleProposal } from '../github/errors.ts';
 import { fromOctokit, type GitHubClient, type OctokitLike } from '../github/github-client.ts';
 import { showJobFailure } from '../github/job-failure-check.ts';
 import { publishWithSupersede, type SupersedeResult } from '../github/publish-with-supersede.ts';
@@ -31,8 +31,28 @@ export interface JobRunnerDeps {
   now(): Date;
   /** Plans off the main thread (plan-worker.ts) the kinds the worker knows (planners.ts); in-thread otherwise. */
   planOffThread?: OffThreadPlanner;
-  /** Backoff of transient retries (p-retry semantics); tests shorten it. */
-  retry?: { retries?: number; minTimeout?: number; maxTimeout?: number };
+  /** Backoff of transient retries; tests shorten it. */
+  retry?: JobRetry;
+}
+
+/**
+ * Backoff of transient retries: p-retry's `retries`, `minTimeout`, `maxTimeout` (ms), and
+ * `rateLimitWait`, the longest Courier waits for a rate limit's reset before the next attempt.
+ */
+export interface JobRetry {
+  retries?: number;
+  minTimeout?: number;
+  maxTimeout?: number;
+  rateLimitWait?: number;
+}
+
+/** The longest a job waits for a rate limit's reset before its next attempt (GitHub's "at least a minute"). */
+const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
+
+/** How long to wait before retrying after `error`: until a rate limit's reset, at most `cap` ms; 0 otherwise. */
+function rateLimitPause(error: unknown, cap: number): number {
+  if (!(error instanceof RateLimited) || !error.resetAt) return 0;
+  return Math.max(0, Math.min(cap, error.resetAt.getTime() - Date.now()));
 }
 
 /** An installation token for git, from Probot's Octokit auth strategy. */
@@ -70,8 +90,12 @@ export async function runJob<R>(job: Job<R>, target: JobTarget, given: R, deps: 
         maxTimeout: deps.retry?.maxTimeout ?? 15_000,
         randomize: true,
         shouldRetry: (error) => isTransient(error),
-        onFailedAttempt: (error) => {
-          if (isTransient(error)) deps.log.warn({ repo: name, job: job.kind, attempt: error.attemptNumber }, `transient failure, retrying: ${error.message}`);
+        onFailedAttempt: async (error) => {
+          if (!isTransient(error)) return;
+          const pause = rateLimitPause(error, deps.retry?.rateLimitWait ?? DEFAULT_RATE_LIMIT_WAIT_MS);
+          deps.log.warn({ repo: name, job: job.kind, attempt: error.attemptNumber, ...(pause > 0 ? { pauseMs: pause } : {}) }, `transient failure, retrying: ${error.message}`);
+          // p-retry awaits this before its own backoff: a rate limit is waited out, not retried into.
+          if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
         },
       },
     );

@@ -14,6 +14,7 @@ import { createRegistryClient } from '../registry/oci-client.ts';
 import { notificationSettingsFromEnv } from '../registry/notification-auth.ts';
 import { loadClusterSecrets } from '../reports/cluster-secrets.ts';
 import { createJobs } from '../jobs/jobs.ts';
+import type { JobRetry } from '../jobs/job-runner.ts';
 import { createPlanWorker } from '../jobs/plan-worker.ts';
 import { releaseDetails } from './release-details.ts';
 import type { ServerServices } from './installations.ts';
@@ -29,6 +30,7 @@ export interface WiringLog {
 export function createCourierDeps(
   env: NodeJS.ProcessEnv,
   log: WiringLog,
+  options: { jobRetry?: JobRetry } = {},
 ): { deps: AppDeps; routes: (services: ServerServices, metricsRegistry: Registry) => HttpRoute[] } {
   const now = () => new Date();
   const cloneCache = new CloneCache({
@@ -48,6 +50,7 @@ export function createCourierDeps(
     cloneCache,
     log,
     now,
+    ...(options.jobRetry ? { retry: options.jobRetry } : {}),
     ...(planWorker ? { planOffThread: planWorker.plan } : {}),
     listTags: (repository) => registry.listTags(repository),
     ...(details ? { describeRelease } : {}),

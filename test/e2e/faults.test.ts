@@ -50,6 +50,37 @@ describe('GitHub failing', () => {
   });
 });
 
+describe('a document GitHub applied in part', () => {
+  it('branch and commit pushed, the PR refused as "submitted too quickly": the job waits and opens the PR on that branch', async () => {
+    stack = await startFleetStack({ config: AUTO_MERGE_CONFIG, jobRetry: { minTimeout: 10, maxTimeout: 50, rateLimitWait: 200 } });
+    const partial = breakNth('POST /graphql CourierPublish', 'too-quickly');
+    stack.fake.faults = partial.injector;
+    const { model, store } = stack.fake.repo('acme', 'fleet');
+    const answers: Array<{ data?: Record<string, { commit?: { oid: string } } | null> }> = [];
+    const graphql = model.graphql.bind(model);
+    vi.spyOn(model, 'graphql').mockImplementation(async (...args) => {
+      const answer = await graphql(...args);
+      if (args[0].includes('mutation CourierPublish')) answers.push(answer as (typeof answers)[number]);
+      return answer;
+    });
+    expect(await stack.publish('1.5.0', 'd-too-quickly')).toBe(200);
+    await stack.courier.courier.batcher.drain();
+    expect(partial.struck.count).toBe(1);
+    // The first document pushed the commit; the PR stands on that very commit (the branch was kept, not rebuilt).
+    const pushed = answers[0]?.data?.commit0?.commit?.oid;
+    expect(pushed).toMatch(/^[0-9a-f]{40}$/);
+    expect(await store.ref(WEBAPP_BRANCH)).toBe(pushed);
+    expect(answers[1]?.data).not.toHaveProperty('commit0');
+    expect(model.prs).toHaveLength(1);
+    expect(model.prs[0]).toMatchObject({ head: WEBAPP_BRANCH, open: true, labels: ['courier'], autoMerge: true });
+    expect(await store.readFile(WEBAPP_BRANCH, DEV_OVERLAY)).toContain('newTag: 1.5.0 #');
+    // GitHub asks for a pause before the next content creation; the retry came after it, not at once.
+    const writes = stack.fake.requests.filter((r) => r.route === 'POST /graphql CourierPublish');
+    expect(writes).toHaveLength(2);
+    expect(writes[1]!.at - writes[0]!.at).toBeGreaterThanOrEqual(200);
+  });
+});
+
 describe('a lost answer', () => {
   it('after GitHub applied the create document: the retry finds the PR and still gives it its labels and auto-merge', async () => {
     stack = await startFleetStack({ config: AUTO_MERGE_CONFIG });

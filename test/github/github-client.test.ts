@@ -28,6 +28,16 @@ describe('fromOctokit error mapping', () => {
     expect((error as RateLimited).transient).toBe(true);
   });
 
+  it('403 secondary rate limit without retry-after → RateLimited, come back in no less than a minute', async () => {
+    nock(API)
+      .get('/repos/acme/gitops/labels/courier')
+      .reply(403, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' });
+    const before = Date.now();
+    const error = await call().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimited);
+    expect((error as RateLimited).resetAt!.getTime() - before).toBeGreaterThanOrEqual(60_000);
+  });
+
   it('403 without rate-limit headers → Forbidden; 422 other → ValidationFailed; 409 → Conflict', async () => {
     nock(API).get('/repos/acme/gitops/labels/courier').reply(403, { message: 'Resource not accessible by integration' });
     await expect(call()).rejects.toBeInstanceOf(Forbidden);
@@ -48,6 +58,12 @@ describe('fromOctokit error mapping', () => {
     expect(fromGraphQLErrors([{ type: 'FORBIDDEN', message: 'Resource not accessible by integration' }], where)).toBeInstanceOf(Forbidden);
     expect(fromGraphQLErrors([{ type: 'RATE_LIMITED', message: 'API rate limit exceeded' }], where)).toBeInstanceOf(RateLimited);
     expect(fromGraphQLErrors([{ type: 'UNPROCESSABLE', message: 'No commits between main and x' }], where)).toBeInstanceOf(ValidationFailed);
+    // GitHub's content-creation limit comes as UNPROCESSABLE inside the document (cli/cli#4801's wording).
+    const before = Date.now();
+    const tooQuickly = fromGraphQLErrors([{ type: 'UNPROCESSABLE', path: ['pr'], message: 'was submitted too quickly' }], where);
+    expect(tooQuickly).toBeInstanceOf(RateLimited);
+    expect(tooQuickly.transient).toBe(true);
+    expect((tooQuickly as RateLimited).resetAt!.getTime() - before).toBeGreaterThanOrEqual(60_000);
     expect(
       fromGraphQLErrors([{ type: 'UNPROCESSABLE', message: 'Auto merge is not allowed' }, { message: 'Expected branch to point to "abc" but it did not. Pull and try again.' }], where),
     ).toBeInstanceOf(Conflict);

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { pino } from 'pino';
 import type { AppDeps } from '../../src/app-deps.ts';
 import type { CourierServer } from '../../src/http/server.ts';
+import type { JobRetry } from '../../src/jobs/job-runner.ts';
 import { runServer } from '../../src/main.ts';
 import { createCourierDeps } from '../../src/wiring/courier-deps.ts';
 import { FakeGitHubServer, type FakeRepoInit } from './fake-github-server.ts';
@@ -47,6 +48,8 @@ export interface CourierOptions {
   env?: Record<string, string>;
   /** Replaces parts of the real dependencies (e.g. the registry behind the resync). */
   adjustDeps?: (deps: AppDeps) => AppDeps;
+  /** Backoff of job retries; shortened by tests that make GitHub fail. */
+  jobRetry?: JobRetry;
 }
 
 /** Options of `startCourierStack`. */
@@ -96,7 +99,7 @@ export function courierEnv(fake: FakeGitHubServer, options: CourierOptions): Nod
 /** Starts Courier on 127.0.0.1 (free port), configured by environment variables, talking to `fake`; `close` stops Courier only. */
 export async function startCourier(fake: FakeGitHubServer, options: CourierOptions): Promise<CourierStack> {
   const env = courierEnv(fake, options);
-  const wired = createCourierDeps(env, pino({ level: process.env.E2E_LOG ?? 'silent' }));
+  const wired = createCourierDeps(env, pino({ level: process.env.E2E_LOG ?? 'silent' }), options.jobRetry ? { jobRetry: options.jobRetry } : {});
   const deps = options.adjustDeps ? options.adjustDeps(wired.deps) : wired.deps;
   const routes = wired.routes;
   const throttle = options.throttle ?? false;

@@ -85,6 +85,8 @@ interface Request {
   body: any;
   /** The installation the bearer token belongs to (installation routes). */
   installationId: number | undefined;
+  /** The fault injected into this request, for routes that act on it themselves (`too-quickly`). */
+  fault?: Fault;
 }
 interface Reply {
   status: number;
@@ -100,9 +102,13 @@ interface Reply {
  * proxy), `lost` does the work and then answers 502 (GitHub applied the mutation, the client never
  * heard), `secondary-rate-limit` answers 403 with `retry-after` as GitHub's secondary limit does,
  * `hang` never answers (a crash point: the test stops Courier while the request waits), `crash`
- * does the work and never answers (Courier dies after GitHub applied the mutation).
+ * does the work and never answers (Courier dies after GitHub applied the mutation), `too-quickly`
+ * runs a mutation document but refuses its `createPullRequest` field as GitHub's content-creation
+ * limit does (`UNPROCESSABLE` "was submitted too quickly"), after the branch and commit before it in
+ * the same document were applied — GitHub does not undo a document's earlier mutations
+ * (https://github.com/cli/cli/issues/4801 shows the error as GitHub returns it).
  */
-export type Fault = 'fail' | 'lost' | 'secondary-rate-limit' | 'hang' | 'crash';
+export type Fault = 'fail' | 'lost' | 'secondary-rate-limit' | 'hang' | 'crash' | 'too-quickly';
 
 /** Decides a fault per request from its route label and how many requests came before it. */
 export type FaultInjector = (request: { method: string; route: string; index: number }) => Fault | undefined;
@@ -263,7 +269,7 @@ export class FakeGitHubServer {
         if (!auth || (!appRoute(r.pattern) && installationId === undefined)) reply = { status: 401, body: { message: 'Bad credentials' } };
         else if (fault === 'fail') reply = { status: 502, body: { message: 'Server Error' } };
         else if (fault === 'secondary-rate-limit') reply = { status: 403, body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits' }, headers: { 'retry-after': '1' } };
-        else reply = await r.handle({ params, query: url.searchParams, headers: req.headers, body, installationId });
+        else reply = await r.handle({ params, query: url.searchParams, headers: req.headers, body, installationId, ...(fault ? { fault } : {}) });
         if (fault === 'crash') {
           this.requests.push({ method, route: label, mutating: reply.mutating ?? method !== 'GET', status: 0, at });
           await new Promise<void>((resolve) => this.hanging.push(resolve));
@@ -436,7 +442,7 @@ export class FakeGitHubServer {
             ? this.find(variables.owner, variables.name)
             : this.repos.find((r) => r.model.owns(variables));
         if (!repo) return { status: 200, body: { data: null, errors: [{ type: 'NOT_FOUND', message: 'Could not resolve to a Repository' }] }, ...labels };
-        return { status: 200, body: await repo.model.graphql(query, variables), ...labels };
+        return { status: 200, body: await repo.model.graphql(query, variables, req.fault === 'too-quickly' ? { refuse: { mutation: 'createPullRequest', type: 'UNPROCESSABLE', message: 'was submitted too quickly' } } : {}), ...labels };
       }),
     ];
   }

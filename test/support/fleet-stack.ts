@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AppDeps } from '../../src/app-deps.ts';
+import type { JobRetry } from '../../src/jobs/job-runner.ts';
 import { startCourier, type CourierStack } from './courier-stack.ts';
 import { FakeGitHubServer } from './fake-github-server.ts';
 import { seedBareRepo, type SeededRepo } from './bare-repo.ts';
@@ -34,7 +35,7 @@ export interface FleetStack {
 }
 
 /** Seeds the fleet with `config`, starts the fake GitHub and Courier. */
-export async function startFleetStack(options: { config?: string; files?: Record<string, string>; adjustDeps?: (deps: AppDeps) => AppDeps; env?: Record<string, string> } = {}): Promise<FleetStack> {
+export async function startFleetStack(options: { config?: string; files?: Record<string, string>; adjustDeps?: (deps: AppDeps) => AppDeps; env?: Record<string, string>; jobRetry?: JobRetry } = {}): Promise<FleetStack> {
   const root = mkdtempSync(path.join(tmpdir(), 'courier-fleet-'));
   const seeded = seedBareRepo(root, 'fleet', { dir: FLEET, files: { '.github/courier.yml': options.config ?? FLEET_CONFIG, ...options.files } });
   const fake = await FakeGitHubServer.start([{ owner: 'acme', name: 'fleet', bareDir: seeded.bare, installationId: INSTALLATION }]);
@@ -42,7 +43,7 @@ export async function startFleetStack(options: { config?: string; files?: Record
   // Each replica has its own clone cache, as each pod has its own disk: the crashed one is still
   // "running" in this process (its requests hang), and two live processes never share a cache folder.
   const boot = (adjust = options.adjustDeps) =>
-    startCourier(fake, { root, cacheDir: path.join(root, `cache-${replicas++}`), ...(adjust ? { adjustDeps: adjust } : {}), ...(options.env ? { env: options.env } : {}) });
+    startCourier(fake, { root, cacheDir: path.join(root, `cache-${replicas++}`), ...(adjust ? { adjustDeps: adjust } : {}), ...(options.env ? { env: options.env } : {}), ...(options.jobRetry ? { jobRetry: options.jobRetry } : {}) });
   const stack: FleetStack = {
     root,
     seeded,

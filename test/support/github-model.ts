@@ -83,9 +83,12 @@ export class GitHubModel {
     this.web = `${options.webUrl ?? 'https://github.com'}/${repo.owner}/${repo.name}`;
   }
 
-  /** Answers one GraphQL document (`{ data, errors? }`); documents run one after another. */
-  graphql(query: string, variables: Vars): Promise<object> {
-    const run = this.queue.then(() => (/^\s*mutation/.test(query) ? this.mutate(query, variables) : this.read(query, variables)));
+  /**
+   * Answers one GraphQL document (`{ data, errors? }`); documents run one after another. `refuse`
+   * makes every field calling that mutation fail with the given error while the others apply.
+   */
+  graphql(query: string, variables: Vars, opts: { refuse?: { mutation: string; type: string; message: string } } = {}): Promise<object> {
+    const run = this.queue.then(() => (/^\s*mutation/.test(query) ? this.mutate(query, variables, opts.refuse) : this.read(query, variables)));
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -171,11 +174,12 @@ export class GitHubModel {
     };
   }
 
-  private async mutate(query: string, vars: Vars): Promise<object> {
+  private async mutate(query: string, vars: Vars, refuse?: { mutation: string; type: string; message: string }): Promise<object> {
     const data: Record<string, unknown> = {};
     const errors: object[] = [];
     for (const [, alias, mutation] of query.matchAll(/(\w+): (\w+)\(input: \$\w+\)/g)) {
       try {
+        if (refuse && refuse.mutation === mutation) throw new GraphQLFieldError(refuse.message, refuse.type);
         data[alias!] = await this.apply(mutation!, vars[alias!] as Vars);
       } catch (e) {
         if (!(e instanceof GraphQLFieldError)) throw e;
