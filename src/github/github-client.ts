@@ -32,7 +32,18 @@ export interface GitHubClient {
 /** The subset of an Octokit instance (`@octokit/core`, `ProbotOctokit`) the adapter uses. */
 export interface OctokitLike {
   graphql(query: string, parameters?: Record<string, unknown>): Promise<unknown>;
-  request(route: string, parameters?: Record<string, unknown>): Promise<{ data: unknown; status: number; headers: object }>;
+  request: ((route: string, parameters?: Record<string, unknown>) => Promise<{ data: unknown; status: number; headers: object }>) & {
+    endpoint?: { DEFAULTS: { baseUrl: string } };
+  };
+}
+
+/** GHES serves GraphQL at `/api/graphql` beside REST's `/api/v3` (as `@octokit/graphql` maps it). */
+const GHES_V3_SUFFIX = /\/api\/v3\/?$/;
+
+/** Reads a response body Octokit left unparsed (a web stream; null for an empty body). */
+async function bodyText(body: unknown): Promise<string> {
+  if (typeof body === 'string') return body;
+  return body ? new Response(body as ReadableStream).text() : '';
 }
 
 /** Requests one piece of work made: all of them, and those that write. */
@@ -73,14 +84,36 @@ export function countingClient(inner: GitHubClient): { client: GitHubClient; cou
 /** Adapts an Octokit instance: same calls, typed errors instead of status codes. */
 export function fromOctokit(octokit: OctokitLike): GitHubClient {
   return {
+    // Sent through `request` with a body serialised and parsed by V8's own JSON: Octokit's JSON (with
+    // BigInt support, json-with-bigint) runs a replacer and whole-text regular expressions, 2-3x the
+    // time on a commit document of megabytes or a state read listing every open PR's body, all of it
+    // on the event loop that answers webhooks and /healthz. GitHub's GraphQL has no BigInt fields
+    // Courier reads. Retries, throttling and auth still wrap the request.
     async graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
       const attempted = describeGraphQL(query).route;
       const repo = repoOf(variables.owner, variables.name ?? variables.repo);
+      const base = octokit.request.endpoint?.DEFAULTS.baseUrl;
+      let res: { data: unknown; headers: object };
       try {
-        return (await octokit.graphql(query, variables)) as T;
+        res = await octokit.request('POST /graphql', {
+          ...(base && GHES_V3_SUFFIX.test(base) ? { baseUrl: base.replace(GHES_V3_SUFFIX, '/api') } : {}),
+          data: JSON.stringify({ query, variables }),
+          headers: { 'content-type': 'application/json; charset=utf-8' },
+          request: { parseSuccessResponseBody: false },
+        });
       } catch (error) {
         throw toGitHubError(error, { repo, attempted });
       }
+      let answer: { data?: unknown; errors?: GraphQLErrorDetail[] };
+      try {
+        answer = JSON.parse(await bodyText(res.data)) as typeof answer;
+      } catch (error) {
+        throw new GitHubUnavailable(`answer is not JSON: ${(error as Error).message}`, { repo, attempted, cause: error });
+      }
+      if (Array.isArray(answer.errors) && answer.errors.length > 0) {
+        throw fromGraphQLErrors(answer.errors, { repo, attempted, data: answer.data, headers: res.headers as Record<string, string | undefined> });
+      }
+      return answer.data as T;
     },
     async request<T>(route: string, params: Record<string, unknown> = {}): Promise<RestResponse<T>> {
       const repo = repoOf(params.owner, params.repo);
@@ -154,13 +187,14 @@ function resetOf(headers: Record<string, string | undefined>): Date | null {
 /** Classifies a GraphQL `errors` array; a conflict anywhere in the document wins, so it is retried. */
 export function fromGraphQLErrors(
   errors: GraphQLErrorDetail[],
-  init: { repo: string; attempted: string; data?: unknown; cause?: unknown },
+  init: { repo: string; attempted: string; data?: unknown; cause?: unknown; headers?: Record<string, string | undefined> },
 ): GitHubError {
-  const full: GitHubErrorInit = { ...init, errors };
+  const { headers, ...where } = init;
+  const full: GitHubErrorInit = { ...where, errors };
   const message = errors.map((x) => x.message).join('; ') || 'GraphQL error';
   const types = new Set(errors.map((x) => x.type ?? ''));
   if (errors.some((x) => x.type === 'STALE_DATA' || CONFLICT_MESSAGE.test(x.message))) return new Conflict(message, full);
-  if (types.has('RATE_LIMITED')) return new RateLimited(message, { ...full, resetAt: null });
+  if (types.has('RATE_LIMITED')) return new RateLimited(message, { ...full, resetAt: headers ? resetOf(headers) : null });
   if (errors.some((x) => TOO_QUICKLY.test(x.message))) return new RateLimited(message, { ...full, resetAt: new Date(Date.now() + SECONDARY_LIMIT_PAUSE_MS) });
   if (types.has('FORBIDDEN') || types.has('INSUFFICIENT_SCOPES')) return new Forbidden(message, full);
   if (types.has('NOT_FOUND')) return new NotFound(message, full);

@@ -21,6 +21,16 @@ function pathsOf(value: unknown, out: string[] = [], depth = 0): string[] {
 
 /** What is logged instead of a request body. */
 export function requestBodySummary(body: unknown): Record<string, unknown> {
+  // Courier's GraphQL documents arrive serialised already (github-client.ts sends them as text).
+  if (typeof body === 'string') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return { bytes: Buffer.byteLength(body) };
+    }
+    return { ...requestBodySummary(parsed), bytes: Buffer.byteLength(body) };
+  }
   if (typeof body !== 'object' || body === null) return {};
   const record = body as { query?: unknown; variables?: unknown };
   const bytes = Buffer.byteLength(JSON.stringify(body));

@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { courierApp } from '../../src/app.ts';
+import { fromOctokit, type OctokitLike } from '../../src/github/github-client.ts';
 import { RATE_LIMIT_RETRIES, retryRateLimited } from '../../src/handlers/octokit.ts';
 import { InstallationCache } from '../../src/handlers/installation-cache.ts';
 import { ReleaseBatcher } from '../../src/handlers/release-batcher.ts';
@@ -67,7 +68,11 @@ describe('debug logs of GitHub requests', () => {
     const fileText = 'image: ghcr.io/acme/app:1.2.3 # secret-looking-file-content-4f7d\n'.repeat(40);
     const body = `## Update app\n${'release notes line that must not be logged\n'.repeat(20)}`;
     const octokit = await probot.auth(1);
-    await octokit.graphql(
+    // Through the adapter Courier uses (it sends the document as text), and as Octokit's own graphql sends it.
+    nock(API).post('/graphql').reply(200, { data: { commit0: { commit: { oid: 'c0ffee', url: 'u' } }, pr: { pullRequest: { id: 'PR_1', number: 7, url: 'u' } } } });
+    const gh = fromOctokit(octokit as unknown as OctokitLike);
+    const senders = [(q: string, v: Record<string, unknown>) => gh.graphql(q, v), (q: string, v: Record<string, unknown>) => octokit.graphql(q, v)];
+    for (const send of senders) await send(
       'mutation CourierPublish($commit0: CreateCommitOnBranchInput!, $pr: CreatePullRequestInput!) { commit0: createCommitOnBranch(input: $commit0) { commit { oid url } } pr: createPullRequest(input: $pr) { pullRequest { id number url } } }',
       {
         commit0: {
@@ -79,8 +84,9 @@ describe('debug logs of GitHub requests', () => {
         pr: { repositoryId: 'R_1', baseRefName: 'main', headRefName: 'courier/image/dev/app', title: 'Update app to 1.2.3', body },
       },
     );
-    const line = logs.lines.map((l) => JSON.parse(l) as { msg: string }).find((l) => l.msg.startsWith('GitHub request: POST https://api.github.com/graphql - 200'));
-    expect(line).toMatchObject({ operation: 'CourierPublish', paths: ['apps/app/deployment.yaml'], bytes: expect.any(Number) });
+    const lines = logs.lines.map((l) => JSON.parse(l) as { msg: string }).filter((l) => l.msg.startsWith('GitHub request: POST https://api.github.com/graphql - 200'));
+    expect(lines).toHaveLength(2);
+    for (const line of lines) expect(line).toMatchObject({ operation: 'CourierPublish', paths: ['apps/app/deployment.yaml'], bytes: expect.any(Number) });
     expect(logs.text).not.toContain('secret-looking-file-content');
     expect(logs.text).not.toContain(Buffer.from(fileText).toString('base64').slice(0, 40));
     expect(logs.text).not.toContain('release notes line');

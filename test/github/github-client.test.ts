@@ -54,6 +54,13 @@ describe('fromOctokit error mapping', () => {
     const error = await makeClient().graphql('query CourierX($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { id } }', { owner: 'acme', name: 'gone' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotFound);
     expect(error).toMatchObject({ repo: 'acme/gone', attempted: 'POST /graphql CourierX', data: { repository: null } });
+    // GitHub's primary GraphQL limit answers 200 with RATE_LIMITED; its headers say when to come back.
+    nock(API)
+      .post('/graphql')
+      .reply(200, { data: null, errors: [{ type: 'RATE_LIMITED', message: 'API rate limit exceeded for installation ID 1.' }] }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1795000000' });
+    const limited = await makeClient().graphql('query CourierX { viewer { login } }').catch((e: unknown) => e);
+    expect(limited).toBeInstanceOf(RateLimited);
+    expect((limited as RateLimited).resetAt?.toISOString()).toBe(new Date(1795000000 * 1000).toISOString());
     const where = { repo: 'acme/gitops', attempted: 'x' };
     expect(fromGraphQLErrors([{ type: 'FORBIDDEN', message: 'Resource not accessible by integration' }], where)).toBeInstanceOf(Forbidden);
     expect(fromGraphQLErrors([{ type: 'RATE_LIMITED', message: 'API rate limit exceeded' }], where)).toBeInstanceOf(RateLimited);
