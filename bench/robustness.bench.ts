@@ -15,6 +15,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { AppDeps } from '../src/app-deps.ts';
 import { createImageResync } from '../src/jobs/image-resync.ts';
+import { parseMetadata } from '../src/core/proposal/names.ts';
 import { startCourier, startCourierProcess, type CourierStack } from '../test/support/courier-stack.ts';
 import { seedBareRepo } from '../test/support/bare-repo.ts';
 import { FakeGitHubServer } from '../test/support/fake-github-server.ts';
@@ -124,7 +125,10 @@ let crashed = false;
 fake.faults = (request) => (!crashed && request.route === 'POST /graphql CourierPublish' ? ((crashed = true), 'crash') : undefined);
 const prs = repo.model.prs.length;
 // The create document the crash interrupts makes the PR when the image has none open yet (parts 1 and 3 alone).
-const hadPr = repo.model.prs.some((p) => p.head.endsWith(`svc-${CRASH_IMAGE}`) && p.open);
+// Part 2 leaves svc-7 in a group PR (`…images-svc-3-svc-7…`): which PR moves it is read from its metadata block.
+const moves = (p: (typeof repo.model.prs)[number], tag?: string) =>
+  ((parseMetadata(p.body)?.images ?? []) as Array<{ repository: string; tag: string }>).some((i) => i.repository === imageOf(CRASH_IMAGE) && (tag === undefined || i.tag === tag));
+const hadPr = repo.model.prs.some((p) => p.open && moves(p));
 registryTags.set(imageOf(CRASH_IMAGE), ['1.10.0', '1.13.0']);
 await publish(stack, CRASH_IMAGE, '1.13.0', 'crash-1');
 while (!crashed) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -133,15 +137,15 @@ void stack.courier.close().catch(() => undefined); // the crashed process: its w
 stack = await courier();
 const up = performance.now();
 await stack.courier.resync.runOnce();
-const pr = repo.model.prs.find((p) => p.head.endsWith(`svc-${CRASH_IMAGE}`) && p.open);
-const complete = pr && pr.labels.includes('courier') && repo.model.prs.filter((p) => p.head.endsWith(`svc-${CRASH_IMAGE}`) && p.open).length === 1 && repo.model.prs.length === prs + (hadPr ? 0 : 1);
+const open = repo.model.prs.filter((p) => p.open && moves(p));
+const complete = open.length === 1 && moves(open[0]!, '1.13.0') && open[0]!.labels.includes('courier') && repo.model.prs.length === prs + (hadPr ? 0 : 1);
 console.log(
   `crash after the create document → completed PR (new replica, cold clone cache): ${fmt(performance.now() - crashAt)} ` +
     `(replica up ${fmt(up - crashAt)}, resync ${fmt(performance.now() - up)}); ${complete ? 'one PR with its labels' : 'NOT COMPLETE'}`,
 );
 if (!complete) {
-  const mine = repo.model.prs.filter((p) => p.head.endsWith(`svc-${CRASH_IMAGE}`));
-  console.log(`  PRs before: ${prs}, after: ${repo.model.prs.length}; svc-${CRASH_IMAGE} PRs: ${JSON.stringify(mine.map((p) => ({ head: p.head, open: p.open, labels: p.labels })))}`);
+  const mine = repo.model.prs.filter((p) => moves(p) || p.number > prs);
+  console.log(`  PRs before: ${prs} (one moving svc-${CRASH_IMAGE}: ${hadPr}), after: ${repo.model.prs.length}; PRs moving svc-${CRASH_IMAGE} or new: ${JSON.stringify(mine.map((p) => ({ number: p.number, head: p.head, open: p.open, labels: p.labels, images: parseMetadata(p.body)?.images })))}`);
 }
 
 await fake.close();
