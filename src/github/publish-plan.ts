@@ -3,7 +3,7 @@
  * Equality is decided on blob ids computed locally, so "unchanged" costs no request beyond the read.
  */
 import type { Proposal } from '../core/proposal/proposal.ts';
-import { gitBlobOid } from './git-blob.ts';
+import { gitBlobOid, gitBlobOidOfBytes } from './git-blob.ts';
 import type { PublishState } from './publish-state.ts';
 import { isDecorated, markDecorated } from './pr-decoration.ts';
 
@@ -60,12 +60,14 @@ function effectiveCommits(proposal: Proposal, baseFiles: Record<string, string |
     const planned: PlannedCommit = { headline, body, additions: [], deletions: [] };
     const expect: Record<string, string | null> = {};
     for (const edit of commit.edits) {
-      const oid = edit.after === null ? null : gitBlobOid(edit.after);
+      // Encoded once: the blob id and the base64 contents come from the same bytes.
+      const bytes = edit.after === null ? null : Buffer.from(edit.after, 'utf8');
+      const oid = bytes === null ? null : gitBlobOidOfBytes(bytes);
       if ((current.get(edit.path) ?? null) === oid) continue;
       current.set(edit.path, oid);
       expect[edit.path] = oid;
-      if (edit.after === null) planned.deletions.push({ path: edit.path });
-      else planned.additions.push({ path: edit.path, contents: Buffer.from(edit.after, 'utf8').toString('base64') });
+      if (bytes === null) planned.deletions.push({ path: edit.path });
+      else planned.additions.push({ path: edit.path, contents: bytes.toString('base64') });
     }
     if (planned.additions.length + planned.deletions.length > 0) out.push({ planned, expect });
   }
