@@ -29,6 +29,15 @@ export function releasesOfOpenPullRequests(requested: readonly Release[], open: 
   return extra.every((r) => known.has(`${r.repository}:${r.tag}`)) ? [] : extra;
 }
 
+/** The branch of the one open image PR of `environment` that moves exactly the images of `releases`, if there is one. */
+function onlyWideningBranch(releases: readonly Release[], open: readonly OpenProposal[], environment: string): string | undefined {
+  const images = new Set(releases.map((r) => r.repository));
+  const moving = open.filter((pr) => pr.metadata?.kind === 'image' && pr.metadata.environment === environment && imagesOf(pr.metadata).some((i) => images.has(i.repository)));
+  if (moving.length !== 1) return undefined;
+  const theirs = new Set(imagesOf(moving[0]!.metadata).map((i) => i.repository));
+  return theirs.size === images.size && [...images].every((i) => theirs.has(i)) ? moving[0]!.branch : undefined;
+}
+
 /** What an image job is asked to do. */
 export interface ImageRequest {
   kind: 'image';
@@ -38,6 +47,12 @@ export interface ImageRequest {
    * keeps — its branch is named after them, not after every image the group has gathered since.
    */
   keepBranchOf?: Release[];
+  /**
+   * Widened by one open PR to exactly its images: that PR's branch, kept as it is. A group commit's PR
+   * is named after its first write's images, so naming it again from all of them would open a second
+   * PR (and close the first) for every later release of one of its images.
+   */
+  keepBranch?: string;
 }
 
 /** Builds the image job; `describeRelease` completes a release (digest, source labels) before planning. */
@@ -48,18 +63,25 @@ export function createImageJob(deps: { describeRelease?: (release: Release) => P
     ...(describe ? { prepare: async (request: ImageRequest) => ({ ...request, releases: await Promise.all(request.releases.map(describe)) }) } : {}),
     reads: (path) => isPlanInput(path) || path.endsWith('.hbs'),
     // The planner changes the first environment; the header is built by the same code as the proposal.
-    header: (config, request) => imageProposalHeader(config, request.keepBranchOf ?? request.releases, config.environments[0]!.name),
+    header: (config, request) => {
+      const named = imageProposalHeader(config, request.keepBranchOf ?? request.releases, config.environments[0]!.name);
+      return request.keepBranch ? { ...named, branch: request.keepBranch } : named;
+    },
     plan({ files, config }, request) {
       const plan = planImageUpdate({ files: files.filter((f) => isPlanInput(f.path)), config, releases: request.releases });
       const templates = imageTemplatesFor(files, config.pullRequests.templates);
-      return buildImageProposal({ plan, config, templates, ...(request.keepBranchOf ? { keepBranchOf: request.keepBranchOf } : {}) });
+      return buildImageProposal({ plan, config, templates, ...(request.keepBranchOf ? { keepBranchOf: request.keepBranchOf } : {}), ...(request.keepBranch ? { keepBranch: request.keepBranch } : {}) });
     },
     withOpenProposals: (request, open, config) => {
-      const releases = releasesOfOpenPullRequests(request.releases, open, config.environments[0]!.name);
+      const environment = config.environments[0]!.name;
+      const releases = releasesOfOpenPullRequests(request.releases, open, environment);
       if (releases.length === 0) return request;
-      // Widened by an open PR: the branch follows the widened images (that PR's), not the group's first write.
-      const { keepBranchOf: _group, ...rest } = request;
-      return { ...rest, releases: [...releases, ...request.releases] };
+      // Widened by an open PR: the branch follows the widened images, not the group's first write —
+      // and when one PR already moves exactly those images, it is that PR's branch.
+      const { keepBranchOf: _group, keepBranch: _kept, ...rest } = request;
+      const widened = [...releases, ...request.releases];
+      const branch = onlyWideningBranch(widened, open, environment);
+      return { ...rest, releases: widened, ...(branch ? { keepBranch: branch } : {}) };
     },
     rule: imageSupersedeRule,
     describe: (request) => request.releases.map((r) => `${r.repository}:${r.tag}`).join(', '),

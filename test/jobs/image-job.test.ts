@@ -104,6 +104,24 @@ describe('the image job and open pull requests', () => {
     ]);
   });
 
+  it("a later release of an image in a group commit's PR updates that PR on its branch, not a new PR that closes it", async () => {
+    const { gh, run, join, open } = setup();
+    await run(['ghcr.io/acme/a', '1.1.0']);
+    await join([['ghcr.io/acme/a', '1.1.0']], [['ghcr.io/acme/a', '1.1.0'], ['ghcr.io/acme/b', '2.1.0']]);
+    // The PR on `…/ghcr.io-acme-a` moves a and b; a newer b alone is widened by it to the same two images.
+    expect(await run(['ghcr.io/acme/b', '2.2.0'])).toMatchObject([{ action: 'updated' }]);
+    expect(gh.prs).toHaveLength(1);
+    expect(open()).toEqual([
+      {
+        branch: 'courier/image/dev/ghcr.io-acme-a',
+        images: [
+          { repository: 'ghcr.io/acme/a', tag: '1.1.0' },
+          { repository: 'ghcr.io/acme/b', tag: '2.2.0' },
+        ],
+      },
+    ]);
+  });
+
   it('a batch that polled several images but moves one names its branch after that one', async () => {
     const { run, open } = setup();
     await run(['ghcr.io/acme/a', '1.1.0'], ['ghcr.io/acme/b', '2.0.0']);
