@@ -38,6 +38,11 @@ function onlyWideningBranch(releases: readonly Release[], open: readonly OpenPro
   return theirs.size === images.size && [...images].every((i) => theirs.has(i)) ? moving[0]!.branch : undefined;
 }
 
+/** The proposal (or its header) on the request's kept branch, when it has one. */
+function onKeptBranch<P extends { branch: string }>(proposal: P, request: ImageRequest): P {
+  return request.keepBranch ? { ...proposal, branch: request.keepBranch } : proposal;
+}
+
 /** What an image job is asked to do. */
 export interface ImageRequest {
   kind: 'image';
@@ -63,14 +68,11 @@ export function createImageJob(deps: { describeRelease?: (release: Release) => P
     ...(describe ? { prepare: async (request: ImageRequest) => ({ ...request, releases: await Promise.all(request.releases.map(describe)) }) } : {}),
     reads: (path) => isPlanInput(path) || path.endsWith('.hbs'),
     // The planner changes the first environment; the header is built by the same code as the proposal.
-    header: (config, request) => {
-      const named = imageProposalHeader(config, request.keepBranchOf ?? request.releases, config.environments[0]!.name);
-      return request.keepBranch ? { ...named, branch: request.keepBranch } : named;
-    },
+    header: (config, request) => onKeptBranch(imageProposalHeader(config, request.keepBranchOf ?? request.releases, config.environments[0]!.name), request),
     plan({ files, config }, request) {
       const plan = planImageUpdate({ files: files.filter((f) => isPlanInput(f.path)), config, releases: request.releases });
       const templates = imageTemplatesFor(files, config.pullRequests.templates);
-      return buildImageProposal({ plan, config, templates, ...(request.keepBranchOf ? { keepBranchOf: request.keepBranchOf } : {}), ...(request.keepBranch ? { keepBranch: request.keepBranch } : {}) });
+      return onKeptBranch(buildImageProposal({ plan, config, templates, ...(request.keepBranchOf ? { keepBranchOf: request.keepBranchOf } : {}) }), request);
     },
     withOpenProposals: (request, open, config) => {
       const environment = config.environments[0]!.name;

@@ -20,8 +20,6 @@ export interface ImageProposalRequest {
   templates: ImageTemplates;
   /** Name the branch after these releases instead (a group commit's later write keeps its first write's PR). */
   keepBranchOf?: readonly Release[];
-  /** Use this branch as it is: the open PR whose images this proposal moves again (see image-job.ts). */
-  keepBranch?: string;
 }
 
 /** The branch subject: the image for one release, the sorted set of images for a group. */
@@ -46,8 +44,7 @@ export function buildImageProposal(req: ImageProposalRequest): Proposal<ImageCha
   // The branch is named after the images this proposal moves, not after every image of the batch: a
   // resync that polled twenty images but moves one lands on that one image's branch.
   const moving = releases.filter((r) => plan.changeSet.changes.some((c) => c.image === r.repository));
-  const named = imageProposalHeader(config, req.keepBranchOf ?? (moving.length > 0 ? moving : releases), plan.environment);
-  const header = req.keepBranch ? { ...named, branch: req.keepBranch } : named;
+  const header = imageProposalHeader(config, req.keepBranchOf ?? (moving.length > 0 ? moving : releases), plan.environment);
   const environment = config.environments.find((e) => e.name === plan.environment)!;
   const clusterOf = (file: string): string | undefined => environment.clusters.find((c) => file.split('/').includes(c));
   const view = buildImageProposalView({
