@@ -71,7 +71,9 @@ await idle();
 const fromSources = process.env.BENCH_ENTRY === 'tsx';
 const bundle = path.join(root, 'bundle');
 if (!fromSources) execFileSync(process.execPath, [path.resolve(import.meta.dirname, '../scripts/build-app.mjs'), bundle]);
-const child = await startCourierProcess(fake, { root, cacheDir: path.join(root, `cache-${caches++}`), throttle: true, ...(fromSources ? {} : { entry: path.join(bundle, 'main.js') }) });
+// BENCH_NODE_ARGS: V8/Node flags for Courier's process (e.g. young-generation sizing), to compare with the default.
+const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+const child = await startCourierProcess(fake, { root, cacheDir: path.join(root, `cache-${caches++}`), throttle: true, nodeArgs, ...(fromSources ? {} : { entry: path.join(bundle, 'main.js') }) });
 // Courier's own event-loop lag over the burst (prom-client's monitorEventLoopDelay; a scrape resets it).
 const lagMax = async () => Number(/^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(await (await fetch(`${child.url}/metrics`)).text())?.[1] ?? NaN) * 1000;
 await lagMax();
@@ -110,7 +112,7 @@ const probed = await outside;
 const lag = await lagMax();
 const burst = fake.counts(since);
 console.log(
-  `200 deliveries in ${fmt(performance.now() - since)} (sent over 10 s, Courier in its own process, ${fromSources ? 'sources through tsx' : 'bundled as in the image'}): ` +
+  `200 deliveries in ${fmt(performance.now() - since)} (sent over 10 s, Courier in its own process, ${fromSources ? 'sources through tsx' : 'bundled as in the image'}${nodeArgs.length ? `, ${nodeArgs.join(' ')}` : ''}): ` +
     `/healthz from a prober process p50 ${fmt(pct(probed, 50))}, p99 ${fmt(pct(probed, 99))}, max ${fmt(Math.max(...probed))} (n=${probed.length}, target < 100 ms); ` +
     `from this process (shared with the fake GitHub) p50 ${fmt(pct(latencies, 50))}, p99 ${fmt(pct(latencies, 99))}, max ${fmt(Math.max(...latencies))} (n=${latencies.length}); ` +
     `Courier's event-loop lag max ${fmt(lag)}; ` +
