@@ -31,7 +31,6 @@ export interface GitHubClient {
 
 /** The subset of an Octokit instance (`@octokit/core`, `ProbotOctokit`) the adapter uses. */
 export interface OctokitLike {
-  graphql(query: string, parameters?: Record<string, unknown>): Promise<unknown>;
   request: ((route: string, parameters?: Record<string, unknown>) => Promise<{ data: unknown; status: number; headers: object }>) & {
     endpoint?: { DEFAULTS: { baseUrl: string } };
   };
@@ -132,11 +131,8 @@ function repoOf(owner: unknown, name: unknown): string {
 }
 
 interface ErrorShape {
-  name?: string;
   message?: string;
   status?: number;
-  errors?: GraphQLErrorDetail[];
-  data?: unknown;
   response?: { headers?: Record<string, string | undefined>; data?: { message?: string; errors?: unknown } };
   headers?: Record<string, string | undefined>;
 }
@@ -153,13 +149,10 @@ const TOO_QUICKLY = /submitted too quickly/i;
  */
 const SECONDARY_LIMIT_PAUSE_MS = 60_000;
 
-/** Maps an Octokit error (RequestError or GraphqlResponseError) to Courier's typed errors. */
+/** Maps an Octokit RequestError (an HTTP failure) to Courier's typed errors; GraphQL answers are classified by `fromGraphQLErrors`. */
 function toGitHubError(error: unknown, where: { repo: string; attempted: string }): GitHubError {
   if (error instanceof GitHubError) return error;
   const e = (error ?? {}) as ErrorShape;
-  if (e.name === 'GraphqlResponseError' || (Array.isArray(e.errors) && e.status === undefined)) {
-    return fromGraphQLErrors(e.errors ?? [], { ...where, data: e.data, cause: error });
-  }
   const status = e.status;
   const headers = e.response?.headers ?? e.headers ?? {};
   const message = e.response?.data?.message ?? e.message ?? 'request failed';
