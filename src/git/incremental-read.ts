@@ -47,7 +47,8 @@ export async function readIncrementally(
   // A 10,000-file read is 20,000 cache lookups and pushes: in slices, so the App's event loop keeps answering.
   const pause = yieldEvery();
   for (const b of blobs) {
-    await pause();
+    const due = pause();
+    if (due) await due;
     const outcome = outcomes.get(b.oid) ?? cache.blob(repo, b.oid);
     if (outcome) outcomes.set(b.oid, outcome);
     else unread.push(b);
@@ -63,7 +64,8 @@ export async function readIncrementally(
   const files: RepoFile[] = [];
   const warnings: Warning[] = [...skipped];
   for (const b of blobs) {
-    await pause();
+    const due = pause();
+    if (due) await due;
     const outcome = outcomes.get(b.oid)!;
     if ('text' in outcome) files.push({ path: b.path, text: outcome.text });
     else warnings.push({ code: outcome.skipped.code, file: b.path, message: `${b.path}${outcome.skipped.detail}` });

@@ -138,7 +138,8 @@ export async function readBlobs(blobs: TreeEntry[], opts: GitProcessOptions): Pr
     // Decoding 10,000 blobs is ~100 ms of one thread: in slices, so the App's event loop keeps answering.
     const pause = yieldEvery();
     for (const [i, b] of wanted.entries()) {
-      await pause();
+      const due = pause();
+      if (due) await due;
       const body = contents[i]?.body;
       if (!body) throw missing(b);
       if (looksBinary(body)) skipped.push(binary(b.path));

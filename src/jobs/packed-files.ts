@@ -24,7 +24,8 @@ export async function packFiles(files: readonly RepoFile[]): Promise<PackedFiles
   let total = 0;
   const pause = yieldEvery();
   for (let i = 0; i < files.length; i += SLICE) {
-    await pause();
+    const due = pause();
+    if (due) await due;
     const part = encoder.encode(files.slice(i, i + SLICE).map((f) => f.text).join(''));
     parts.push(part);
     total += part.length;
