@@ -56,7 +56,9 @@ export async function readIncrementally(
   let check: { fetched: boolean; checked: IncrementalReadStats['checked'] } = { fetched: false, checked: 'none' };
   if (unread.length > 0) {
     check = await fetchUnread(sha, before, unread, opts);
-    for (const [oid, outcome] of await readOutcomes(unread, opts)) {
+    for (const [oid, outcome] of await readOutcomes(unread, opts, pause)) {
+      const due = pause();
+      if (due) await due;
       outcomes.set(oid, outcome);
       cache.setBlob(repo, oid, outcome);
     }
@@ -112,14 +114,18 @@ async function fetchUnread(
 }
 
 /** Reads blobs (one `cat-file` process) and returns each object id's outcome. */
-async function readOutcomes(unread: TreeEntry[], opts: GitProcessOptions): Promise<Map<string, BlobOutcome>> {
+async function readOutcomes(unread: TreeEntry[], opts: GitProcessOptions, pause: () => Promise<void> | undefined): Promise<Map<string, BlobOutcome>> {
   // One entry per object id: the same content under two paths is read once.
   const byOid = new Map<string, TreeEntry>();
   for (const b of unread) if (!byOid.has(b.oid)) byOid.set(b.oid, b);
   const read = await readBlobs([...byOid.values()], opts);
   const oidOf = new Map([...byOid.values()].map((b) => [b.path, b.oid]));
   const outcomes = new Map<string, BlobOutcome>();
-  for (const f of read.files) outcomes.set(oidOf.get(f.path)!, { text: f.text });
+  for (const f of read.files) {
+    const due = pause();
+    if (due) await due;
+    outcomes.set(oidOf.get(f.path)!, { text: f.text });
+  }
   for (const w of read.skipped) {
     const path = w.file!;
     const detail = w.message.startsWith(path) ? w.message.slice(path.length) : `: ${w.message}`;

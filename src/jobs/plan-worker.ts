@@ -86,7 +86,7 @@ export function createPlanWorker(): PlanWorker {
       const posted = posting.then(async () => {
         const files = await packed;
         const message: PlanMessage = { id, kind, input: { ...input, files }, request };
-        w.postMessage(message, files ? [files.bytes] : []);
+        w.postMessage(message, files ? files.chunks : []);
       });
       posting = posted.catch(() => undefined);
       return new Promise<Proposal>((resolve, reject) => {

@@ -11,7 +11,7 @@ describe('packed files', () => {
       { path: 'b.yaml', text: 'b: 2\n' },
     ];
     const packed = await packFiles(files);
-    expect(packed.bytes).toBeInstanceOf(ArrayBuffer);
+    for (const chunk of packed.chunks) expect(chunk).toBeInstanceOf(ArrayBuffer);
     expect(unpackFiles(packed)).toEqual(files);
   });
 
@@ -24,6 +24,22 @@ describe('packed files', () => {
       .then((p) => (turns.push('packed'), p))
       .finally(() => setYieldSlice(slice));
     expect(turns).toEqual(['event loop', 'packed']);
+    expect(unpackFiles(packed)).toEqual(files);
+  });
+
+  it('encodes a few hundred kilobytes between yield checks, however the texts are split into files', async () => {
+    // 2,000 files of 2 kB (4 MB): packed in chunks of 1,000 files, a cold start held the event loop 40–80 ms per chunk.
+    const files = Array.from({ length: 2000 }, (_, i) => ({ path: `f-${i}.yaml`, text: `# ${i}\n${'k: v\n'.repeat(500)}` }));
+    let turns = 0;
+    let done = false;
+    const slice = setYieldSlice(0);
+    const counting = (async () => {
+      while (!done) await new Promise((resolve) => setImmediate(resolve)).then(() => turns++);
+    })();
+    const packed = await packFiles(files).finally(() => ((done = true), setYieldSlice(slice)));
+    await counting;
+    const chars = files.reduce((n, f) => n + f.text.length, 0);
+    expect(turns).toBeGreaterThanOrEqual(Math.floor(chars / (128 * 1024)));
     expect(unpackFiles(packed)).toEqual(files);
   });
 });
