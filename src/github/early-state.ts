@@ -9,7 +9,7 @@
  * the blob of its planned `before`), and the skeleton asked for the proposal's labels and reviewers.
  */
 import type { Proposal } from '../core/proposal/proposal.ts';
-import { gitBlobOid } from './git-blob.ts';
+import { EditEncodings } from './edit-encodings.ts';
 import type { GitHubClient } from './github-client.ts';
 import { proposalPaths, readPublishState, type PublishState } from './publish-state.ts';
 import type { RepoRef } from './repo-ref.ts';
@@ -31,7 +31,7 @@ export function readEarlyState(gh: GitHubClient, repo: RepoRef, skeleton: Propos
 const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** The early state completed with base blobs computed locally, or undefined when it cannot stand in for a fresh read. */
-export async function usableEarlyState(early: EarlyState, proposal: Proposal): Promise<PublishState | undefined> {
+export async function usableEarlyState(early: EarlyState, proposal: Proposal, encodings = new EditEncodings()): Promise<PublishState | undefined> {
   const state = await early.state;
   const s = early.skeleton;
   if (!state || state.branch !== null || early.baseSha === undefined || state.baseOid !== early.baseSha) return undefined;
@@ -39,8 +39,8 @@ export async function usableEarlyState(early: EarlyState, proposal: Proposal): P
   if (!same(s.labels, proposal.labels) || !same(s.reviewers, proposal.reviewers) || !same(s.teamReviewers, proposal.teamReviewers)) return undefined;
   // What the first commit touching a path read there is the base's content (the base is the planned commit).
   const before = new Map<string, string | null>();
-  for (const commit of proposal.commits) for (const e of commit.edits) if (!before.has(e.path)) before.set(e.path, e.before);
+  for (const commit of proposal.commits) for (const e of commit.edits) if (!before.has(e.path)) before.set(e.path, encodings.of(e).beforeOid);
   const paths = proposalPaths(proposal);
   if (paths.some((p) => !before.has(p))) return undefined;
-  return { ...state, baseFiles: Object.fromEntries(paths.map((p) => [p, before.get(p) == null ? null : gitBlobOid(before.get(p)!)])) };
+  return { ...state, baseFiles: Object.fromEntries(paths.map((p) => [p, before.get(p)!])) };
 }

@@ -3,7 +3,7 @@
  * Equality is decided on blob ids computed locally, so "unchanged" costs no request beyond the read.
  */
 import type { Proposal } from '../core/proposal/proposal.ts';
-import { gitBlobOid, gitBlobOidOfBytes } from './git-blob.ts';
+import { EditEncodings } from './edit-encodings.ts';
 import type { PublishState } from './publish-state.ts';
 import { isDecorated, markDecorated } from './pr-decoration.ts';
 
@@ -52,7 +52,7 @@ function sameMessage(remote: string, planned: PlannedCommit): boolean {
  * Reduces the proposal's commits to effective edits against base, walking them in order, and returns
  * per commit the expected blob id of each path it touches (for the "already there" check).
  */
-function effectiveCommits(proposal: Proposal, baseFiles: Record<string, string | null>) {
+function effectiveCommits(proposal: Proposal, baseFiles: Record<string, string | null>, encodings: EditEncodings) {
   const current = new Map(Object.entries(baseFiles));
   const out: Array<{ planned: PlannedCommit; expect: Record<string, string | null> }> = [];
   for (const commit of proposal.commits) {
@@ -60,14 +60,12 @@ function effectiveCommits(proposal: Proposal, baseFiles: Record<string, string |
     const planned: PlannedCommit = { headline, body, additions: [], deletions: [] };
     const expect: Record<string, string | null> = {};
     for (const edit of commit.edits) {
-      // Encoded once: the blob id and the base64 contents come from the same bytes.
-      const bytes = edit.after === null ? null : Buffer.from(edit.after, 'utf8');
-      const oid = bytes === null ? null : gitBlobOidOfBytes(bytes);
+      const { afterOid: oid, afterBase64 } = encodings.of(edit);
       if ((current.get(edit.path) ?? null) === oid) continue;
       current.set(edit.path, oid);
       expect[edit.path] = oid;
-      if (bytes === null) planned.deletions.push({ path: edit.path });
-      else planned.additions.push({ path: edit.path, contents: bytes.toString('base64') });
+      if (afterBase64 === null) planned.deletions.push({ path: edit.path });
+      else planned.additions.push({ path: edit.path, contents: afterBase64 });
     }
     if (planned.additions.length + planned.deletions.length > 0) out.push({ planned, expect });
   }
@@ -94,9 +92,12 @@ function branchMatches(state: PublishState, commits: ReturnType<typeof effective
   return true;
 }
 
-/** Decides the writes. `body` is the PR body to converge to (the proposal's, plus any supersede note). */
-export function planPublish(proposal: Proposal, state: PublishState, body: string): PublishPlan {
-  const commits = effectiveCommits(proposal, state.baseFiles);
+/**
+ * Decides the writes. `body` is the PR body to converge to (the proposal's, plus any supersede note);
+ * `encodings` are the edits' blob ids and base64 (`EditEncodings.of(proposal)`, made once per publish).
+ */
+export function planPublish(proposal: Proposal, state: PublishState, body: string, encodings = new EditEncodings()): PublishPlan {
+  const commits = effectiveCommits(proposal, state.baseFiles, encodings);
   const base: PublishPlan = {
     kind: 'none',
     branch: 'keep',
@@ -114,10 +115,8 @@ export function planPublish(proposal: Proposal, state: PublishState, body: strin
   // Staleness is judged from the commits alone: the first commit that touches a path says what the
   // plan read there (null: the file did not exist, as for a folder copy's new files).
   const planned = new Map<string, string | null>();
-  for (const commit of proposal.commits) for (const e of commit.edits) if (!planned.has(e.path)) planned.set(e.path, e.before);
-  const stalePaths = [...planned]
-    .filter(([path, before]) => touched.has(path) && (state.baseFiles[path] ?? null) !== (before === null ? null : gitBlobOid(before)))
-    .map(([path]) => path);
+  for (const commit of proposal.commits) for (const e of commit.edits) if (!planned.has(e.path)) planned.set(e.path, encodings.of(e).beforeOid);
+  const stalePaths = [...planned].filter(([path, before]) => touched.has(path) && (state.baseFiles[path] ?? null) !== before).map(([path]) => path);
 
   const matches = branchMatches(state, commits);
   const branch = matches ? 'keep' : state.branch ? 'rebuild' : 'create';

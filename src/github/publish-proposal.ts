@@ -21,6 +21,7 @@ import { planIsNoop, planPublish, type PlannedCommit, type PublishPlan } from '.
 import { readPublishState, type PublishState } from './publish-state.ts';
 import type { RepoRef } from './repo-ref.ts';
 import { usableEarlyState, type EarlyState } from './early-state.ts';
+import { EditEncodings } from './edit-encodings.ts';
 import { fitPullRequestBody, MAX_PR_BODY_CHARS } from './pr-body-limit.ts';
 import { DECORATED_MARK_ROOM, keepDecoratedMark, markDecorated } from './pr-decoration.ts';
 import type { OpenPullRequestNode } from './open-pull-requests.ts';
@@ -66,8 +67,9 @@ export async function publishProposal(
   opts: PublishOptions = {},
 ): Promise<PublishResult> {
   const { client, counts } = countingClient(gh);
+  const encodings = await EditEncodings.of(proposal);
   let first = true;
-  const result = await pRetry(() => attempt(client, repo, proposal, opts, first ? ((first = false), opts.early) : undefined), {
+  const result = await pRetry(() => attempt(client, repo, proposal, opts, encodings, first ? ((first = false), opts.early) : undefined), {
     retries: opts.retry?.retries ?? 6,
     minTimeout: opts.retry?.minTimeout ?? 250,
     maxTimeout: opts.retry?.maxTimeout ?? 4000,
@@ -79,12 +81,12 @@ export async function publishProposal(
 
 type Outcome = Omit<PublishResult, 'requests'>;
 
-async function attempt(gh: GitHubClient, repo: RepoRef, proposal: Proposal, opts: PublishOptions, early: EarlyState | undefined): Promise<Outcome> {
+async function attempt(gh: GitHubClient, repo: RepoRef, proposal: Proposal, opts: PublishOptions, encodings: EditEncodings, early: EarlyState | undefined): Promise<Outcome> {
   const state =
-    (early && (await usableEarlyState(early, proposal))) ??
+    (early && (await usableEarlyState(early, proposal, encodings))) ??
     (await readPublishState(gh, repo, proposal, { listOpen: opts.listOpen === true }));
   const body = keepDecoratedMark(fitPullRequestBody(opts.rule ? opts.rule.bodyFor(proposal, state.pr) : proposal.body, MAX_PR_BODY_CHARS - DECORATED_MARK_ROOM), state.pr);
-  const plan = planPublish(proposal, state, body);
+  const plan = planPublish(proposal, state, body, encodings);
   const outcome = { ...plannedOutcome(plan, state, proposal), ...(state.openPullRequests ? { openPullRequests: state.openPullRequests } : {}) };
   if (plan.kind === 'write' && plan.branch !== 'keep' && plan.stalePaths.length > 0) {
     throw new StaleProposal(`base changed under the proposal in ${plan.stalePaths.join(', ')}; re-plan from the fresh base`, {
