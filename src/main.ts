@@ -13,6 +13,7 @@ import { parseResyncInterval } from './handlers/resync.ts';
 import { startCourierServer, type CourierServer } from './http/server.ts';
 import { createMetrics } from './metrics.ts';
 import { createCourierDeps } from './wiring/courier-deps.ts';
+import { warmUpConfigParsing } from './wiring/warm-up-config-parsing.ts';
 import type { ServerServices } from './wiring/installations.ts';
 
 /**
@@ -25,6 +26,8 @@ export async function runServer(
   routes?: (services: ServerServices, metricsRegistry: Registry) => HttpRoute[],
   options: { octokitPlugins?: Parameters<typeof createCourierOctokit>[1] } = {},
 ): Promise<CourierServer> {
+  // The first parse compiles the YAML parser and the schema: at boot, not inside the first webhook.
+  warmUpConfigParsing(deps.validateConfig);
   const metrics = createMetrics({ processMetrics: true });
   // createProbot reads APP_ID, the private key, WEBHOOK_SECRET, GHE_HOST/GHE_PROTOCOL and LOG_LEVEL itself.
   const probot = createProbot({ env, overrides: { Octokit: createCourierOctokit(metrics, options.octokitPlugins) } });
